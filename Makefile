@@ -1,0 +1,53 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?=
+
+.PHONY: run test lint translations messages system-packages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d portal/translations >/dev/null
+
+## Set everything up and serve the demo portal on http://$(HOST):$(PORT)
+run: $(VENV)/.installed translations
+	$(BIN)/portal db upgrade
+	$(BIN)/portal demo load
+	$(BIN)/portal run --host $(HOST) --port $(PORT)
+
+## Install what the tests need and run them all: lint, SQLite, then PostgreSQL
+test: $(VENV)/.installed-test translations system-packages lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+	scripts/with-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+
+system-packages:
+	scripts/system-packages.sh
+
+## Extract UI strings and merge them into the catalogs (then translate the new ones)
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--omit-header -o portal/translations/messages.pot .
+	$(BIN)/pybabel update --no-location --omit-header -i portal/translations/messages.pot \
+		-d portal/translations
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,11 @@
+"""The knowledge base: Markdown articles that staff write and customers read."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from articles import cli, staff_views, views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(staff_views.bp)
+    app.cli.add_command(cli.articles_cli)

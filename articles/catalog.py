@@ -1,0 +1,152 @@
+"""What customers browse: published articles by category, the latest ones, related ones."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+
+from articles.models import Article, ArticleRevision, Category, Status, Tag, article_tag
+from portal.extensions import db
+
+LATEST_COUNT = 6
+RELATED_COUNT = 5
+
+
+@dataclass
+class CategoryCount:
+    category: Category
+    count: int
+
+
+def _published():
+    return (
+        select(Article)
+        .where(Article.status == Status.PUBLISHED)
+        .options(joinedload(Article.published), joinedload(Article.category))
+    )
+
+
+def published_article(language: str, slug: str) -> Article | None:
+    return db.session.scalar(_published().where(Article.slug == slug, Article.language == language))
+
+
+def published_by_slug(slug: str) -> Article | None:
+    return db.session.scalar(_published().where(Article.slug == slug))
+
+
+def top_categories(language: str) -> list[CategoryCount]:
+    """Top-level categories with the number of published articles in them and their sections."""
+    section = db.aliased(Category)
+    owner = func.coalesce(section.parent_id, section.id)
+    counts = dict(
+        db.session.execute(
+            select(owner, func.count(Article.id))
+            .join(Article, Article.category_id == section.id)
+            .where(Article.status == Status.PUBLISHED, section.language == language)
+            .group_by(owner)
+        ).all()
+    )
+    categories = db.session.scalars(
+        select(Category)
+        .where(Category.language == language, Category.parent_id.is_(None))
+        .order_by(Category.position, Category.name)
+    )
+    return [CategoryCount(c, counts[c.id]) for c in categories if counts.get(c.id)]
+
+
+def category_by_path(language: str, path: str) -> Category | None:
+    return db.session.scalar(
+        select(Category).where(Category.language == language, Category.path == path)
+    )
+
+
+def articles_in(category: Category) -> list[Article]:
+    """Published articles filed directly in ``category``, by title."""
+    return list(
+        db.session.scalars(
+            _published()
+            .where(Article.category_id == category.id)
+            .join(ArticleRevision, ArticleRevision.id == Article.published_revision_id)
+            .order_by(ArticleRevision.title)
+        )
+    )
+
+
+def sections_with_articles(category: Category) -> list[tuple[Category, list[Article]]]:
+    """The category's sections with their published articles; empty sections are left out."""
+    sections = [(category, articles_in(category))] + [
+        (child, articles_in(child)) for child in category.children
+    ]
+    return [(section, items) for section, items in sections if items]
+
+
+def latest(language: str, count: int = LATEST_COUNT) -> list[Article]:
+    return list(
+        db.session.scalars(
+            _published()
+            .where(Article.language == language)
+            .order_by(Article.published_at.desc(), Article.id.desc())
+            .limit(count)
+        )
+    )
+
+
+def related(article: Article, count: int = RELATED_COUNT) -> list[Article]:
+    """Published articles sharing the most tags, then the same section, newest first."""
+    tag_ids = [tag.id for tag in article.tags]
+    shared = (
+        select(func.count())
+        .select_from(article_tag)
+        .where(article_tag.c.article_id == Article.id, article_tag.c.tag_id.in_(tag_ids))
+        .scalar_subquery()
+    )
+    same_section = Article.category_id == article.category_id
+    return list(
+        db.session.scalars(
+            _published()
+            .where(
+                Article.language == article.language,
+                Article.id != article.id,
+                or_(same_section, Article.tags.any(Tag.id.in_(tag_ids))),
+            )
+            .order_by(shared.desc(), same_section.desc(), Article.published_at.desc())
+            .limit(count)
+        )
+    )
+
+
+def translations(article: Article) -> list[Article]:
+    """Published versions of the article in other languages."""
+    if not article.translation_group:
+        return []
+    return list(
+        db.session.scalars(
+            _published().where(
+                Article.translation_group == article.translation_group, Article.id != article.id
+            )
+        )
+    )
+
+
+def search_titles(language: str, query: str, limit: int = 20) -> list[Article]:
+    """A plain database search over titles and summaries, until the full-text index answers."""
+    words = [word for word in query.split() if word][:8]
+    statement = (
+        _published()
+        .where(Article.language == language)
+        .join(ArticleRevision, ArticleRevision.id == Article.published_revision_id)
+    )
+    for word in words:
+        statement = statement.where(
+            or_(
+                *(
+                    column.icontains(word, autoescape=True)
+                    for column in (
+                        ArticleRevision.title,
+                        ArticleRevision.summary,
+                        ArticleRevision.body,
+                    )
+                )
+            )
+        )
+    return list(db.session.scalars(statement.order_by(ArticleRevision.title).limit(limit)))

@@ -1,0 +1,29 @@
+"""``portal articles``: import and export the knowledge base as Markdown files."""
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from articles.importing import export_directory, import_directory
+
+articles_cli = AppGroup("articles", help="Import and export knowledge-base articles.")
+
+
+@articles_cli.command("import")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def import_command(folder: Path):
+    """Import a folder of Markdown articles; idempotent by slug."""
+    report = import_directory(folder)
+    for name, reason in report.failed:
+        click.echo(f"failed: {name}: {reason}", err=True)
+    click.echo(report.summary())
+    if report.failed:
+        raise SystemExit(1)
+
+
+@articles_cli.command("export")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def export_command(folder: Path):
+    """Export every article as Markdown files into a folder."""
+    click.echo(f"{export_directory(folder)} articles exported to {folder}")

@@ -1,0 +1,159 @@
+"""Knowledge-base data: categories, articles, their revisions, tags and images."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    Column,
+    Enum,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models import User, UTCDateTime, utcnow
+
+TITLE_MAX = 200
+SUMMARY_MAX = 300
+BODY_MAX = 200_000
+
+
+class Status(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+class Category(db.Model):
+    """A category (no parent) or a section inside one; each belongs to one language."""
+
+    __tablename__ = "category"
+    __table_args__ = (UniqueConstraint("language", "path"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    language: Mapped[str] = mapped_column(String(2))
+    name: Mapped[str] = mapped_column(String(80))
+    path: Mapped[str] = mapped_column(String(170))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    parent: Mapped["Category | None"] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list["Category"]] = relationship(
+        back_populates="parent", order_by="Category.position, Category.name"
+    )
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.parent.name}/{self.name}" if self.parent else self.name
+
+
+article_tag = Table(
+    "article_tag",
+    db.Model.metadata,
+    Column("article_id", ForeignKey("article.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Tag(db.Model):
+    __tablename__ = "tag"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+
+
+class Article(db.Model):
+    """An article; what customers see is its published revision, editors work on the latest."""
+
+    __tablename__ = "article"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    language: Mapped[str] = mapped_column(String(2))
+    status: Mapped[Status] = mapped_column(
+        Enum(Status, name="article_status", values_callable=lambda s: [m.value for m in s]),
+        default=Status.DRAFT,
+        index=True,
+    )
+    category_id: Mapped[int] = mapped_column(ForeignKey("category.id"), index=True)
+    translation_group: Mapped[str | None] = mapped_column(String(36), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    latest_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("article_revision.id", use_alter=True, ondelete="SET NULL")
+    )
+    published_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("article_revision.id", use_alter=True, ondelete="SET NULL")
+    )
+
+    category: Mapped[Category] = relationship()
+    author: Mapped[User | None] = relationship()
+    tags: Mapped[list[Tag]] = relationship(secondary=article_tag, order_by=Tag.name)
+    revisions: Mapped[list["ArticleRevision"]] = relationship(
+        back_populates="article",
+        foreign_keys="ArticleRevision.article_id",
+        order_by="ArticleRevision.number.desc()",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    latest: Mapped["ArticleRevision | None"] = relationship(
+        foreign_keys=[latest_revision_id], post_update=True
+    )
+    published: Mapped["ArticleRevision | None"] = relationship(
+        foreign_keys=[published_revision_id], post_update=True
+    )
+
+    @property
+    def has_unpublished_changes(self) -> bool:
+        return self.published_revision_id is not None and (
+            self.published_revision_id != self.latest_revision_id
+        )
+
+
+class ArticleRevision(db.Model):
+    """One saved state of an article, with its HTML rendered once when it is saved."""
+
+    __tablename__ = "article_revision"
+    __table_args__ = (UniqueConstraint("article_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    summary: Mapped[str] = mapped_column(String(SUMMARY_MAX), default="")
+    body: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    toc: Mapped[list] = mapped_column(db.JSON, default=list)
+    category_path: Mapped[str] = mapped_column(String(170), default="")
+    tags: Mapped[list] = mapped_column(db.JSON, default=list)
+    message: Mapped[str] = mapped_column(String(200), default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    article: Mapped[Article] = relationship(back_populates="revisions", foreign_keys=[article_id])
+    author: Mapped[User | None] = relationship()
+
+
+class Image(db.Model):
+    """An uploaded image, kept in the database so that every app node can serve it."""
+
+    __tablename__ = "image"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(40))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,1 @@
+"""Technician appointments (built out by the booking issue)."""

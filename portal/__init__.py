@@ -1,0 +1,51 @@
+"""The portal application factory."""
+
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal import accounts, auth, errors, i18n, security
+from portal.config import from_environment, instance_path
+from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+from portal.models import User
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create a portal; ``test_config`` overrides the environment (and may set INSTANCE_PATH)."""
+    test_config = dict(test_config or {})
+    folder = Path(test_config.pop("INSTANCE_PATH", None) or instance_path())
+    folder.mkdir(parents=True, exist_ok=True)
+
+    app = Flask(__name__, instance_path=str(folder), template_folder=str(TEMPLATES))
+    app.config.from_mapping(from_environment(folder))
+    app.config.update(test_config)
+    if app.config["PORTAL_BEHIND_PROXY"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.user_loader(lambda user_id: db.session.get(User, int(user_id)))
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(accounts.bp)
+
+    import articles
+    from portal import cli
+
+    articles.init_app(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,69 @@
+"""Configuration from environment variables, with defaults that are safe to run as they are."""
+
+import os
+import secrets
+from pathlib import Path
+
+SUPPORTED_LANGUAGES = ("de", "en")
+DEFAULT_LANGUAGE = "de"
+
+
+def instance_path() -> Path:
+    """Return the folder holding everything a running portal keeps (database, index, outbox)."""
+    return Path(os.environ.get("PORTAL_INSTANCE_PATH", "instance")).resolve()
+
+
+def _secret_key(folder: Path) -> str:
+    """Read the secret key from the instance folder, creating it once, so it survives restarts."""
+    key_file = folder / "secret_key"
+    if not key_file.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment(folder: Path) -> dict:
+    """Build the configuration mapping for an app whose instance folder is ``folder``."""
+    https = _flag("PORTAL_HTTPS")
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder / 'portal.sqlite3'}"
+    if database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or _secret_key(folder),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "MAX_CONTENT_LENGTH": int(os.environ.get("PORTAL_MAX_REQUEST_BYTES", 8 * 1024 * 1024)),
+        "MAX_IMAGE_BYTES": int(os.environ.get("PORTAL_MAX_IMAGE_BYTES", 5 * 1024 * 1024)),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": https,
+        "PREFERRED_URL_SCHEME": "https" if https else "http",
+        "PORTAL_BEHIND_PROXY": _flag("PORTAL_BEHIND_PROXY"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": os.environ.get("PORTAL_LOGIN_RATE_LIMIT", "10 per minute"),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _flag("MAIL_USE_TLS"),
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Kundenportal <service@portal.example>"),
+        "BABEL_DEFAULT_LOCALE": DEFAULT_LANGUAGE,
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
+        "COMPANY_PHONE": os.environ.get("PORTAL_COMPANY_PHONE", "0800 555 0142"),
+        "COMPANY_EMAIL": os.environ.get(
+            "PORTAL_COMPANY_EMAIL", "service@nordlicht-haustechnik.example"
+        ),
+    }

@@ -1,0 +1,69 @@
+"""Which language a request speaks: the URL prefix first, then the visitor's remembered choice."""
+
+from flask import Blueprint, Flask, g, has_request_context, redirect, request, url_for
+from flask_babel import get_locale
+
+from portal.config import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+
+COOKIE = "lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+bp = Blueprint("i18n", __name__)
+
+
+def _language_from_path() -> str | None:
+    first = request.path.strip("/").split("/", 1)[0]
+    return first if first in SUPPORTED_LANGUAGES else None
+
+
+def select_locale() -> str:
+    """Choose the UI language; German unless the URL or a remembered choice says otherwise."""
+    if not has_request_context():
+        return "en"  # the command line speaks English, as the code does
+    from_path = _language_from_path()
+    if from_path:
+        return from_path
+    remembered = request.cookies.get(COOKIE)
+    return remembered if remembered in SUPPORTED_LANGUAGES else DEFAULT_LANGUAGE
+
+
+def current_language() -> str:
+    return str(get_locale() or DEFAULT_LANGUAGE)
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Return ``target`` only when it is a path on this site, so redirects cannot leave it."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return fallback
+
+
+@bp.get("/sprache/<lang>")
+def switch(lang: str):
+    """Remember a language for pages without one in their URL (staff pages, the root)."""
+    if lang not in SUPPORTED_LANGUAGES:
+        lang = DEFAULT_LANGUAGE
+    g.remember_language = lang
+    return redirect(safe_next(request.args.get("next"), url_for("articles.home", lang=lang)))
+
+
+def _remember_language(response):
+    chosen = g.get("remember_language") or _language_from_path()
+    if chosen and request.cookies.get(COOKIE) != chosen:
+        response.set_cookie(
+            COOKIE,
+            chosen,
+            max_age=COOKIE_MAX_AGE,
+            samesite="Lax",
+            httponly=True,
+            secure=request.is_secure,
+        )
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.after_request(_remember_language)
+    app.jinja_env.globals.update(
+        current_language=current_language, supported_languages=SUPPORTED_LANGUAGES
+    )

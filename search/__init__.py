@@ -1,0 +1,1 @@
+"""Full-text search over the knowledge base (built out by the search issue)."""

@@ -1,0 +1,167 @@
+"""Fixtures: a fresh portal per test on a real, migrated database (SQLite, or PostgreSQL)."""
+
+import os
+import re
+import shutil
+import threading
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from werkzeug.serving import make_server
+
+from portal import create_app
+from portal.extensions import db
+from portal.models import Role, create_user
+
+POSTGRES_URL = os.environ.get("DATABASE_URL", "")
+PASSWORD = "correct horse battery staple"
+
+
+def _migrated_app(instance, url):
+    app = create_app({"INSTANCE_PATH": instance, "SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return app
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """Migrate once per session; each test then starts from a copy of that schema."""
+    folder = tmp_path_factory.mktemp("template")
+    if POSTGRES_URL:
+        _migrated_app(folder / "instance", POSTGRES_URL)
+        return POSTGRES_URL
+    path = folder / "template.sqlite3"
+    _migrated_app(folder / "instance", f"sqlite:///{path}")
+    return path
+
+
+def _fresh_database(template, folder) -> str:
+    if POSTGRES_URL:
+        engine = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://"))
+        with engine.begin() as connection:
+            tables = connection.scalars(
+                text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tablename <> 'alembic_version'"
+                )
+            ).all()
+            quoted = ", ".join(f'"{table}"' for table in tables)
+            connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+        return POSTGRES_URL
+    target = folder / "portal.sqlite3"
+    shutil.copy(template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def make_app(database_template, tmp_path):
+    """Build a portal on a fresh database; keyword arguments override configuration."""
+    created = []
+
+    def build(**config):
+        instance = tmp_path / "instance"
+        url = _fresh_database(database_template, tmp_path)
+        app = create_app(
+            {
+                "INSTANCE_PATH": instance,
+                "SQLALCHEMY_DATABASE_URI": url,
+                "TESTING": True,
+                "WTF_CSRF_ENABLED": False,
+                **config,
+            }
+        )
+        created.append(app)
+        return app
+
+    yield build
+    for app in created:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def staff(app):
+    """One active account per role, all with PASSWORD; a mapping role -> e-mail."""
+    emails = {}
+    with app.app_context():
+        for role in Role:
+            email = f"{role.value}@portal.example"
+            create_user(email, role.value.title(), role, PASSWORD)
+            emails[role.value] = email
+        db.session.commit()
+    return emails
+
+
+def login(client, email, password=PASSWORD):
+    return client.post("/staff/login", data={"email": email, "password": password})
+
+
+@pytest.fixture
+def editor_client(client, staff):
+    login(client, staff["editor"])
+    return client
+
+
+@pytest.fixture
+def admin_client(client, staff):
+    login(client, staff["admin"])
+    return client
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf-token" content="([^"]+)"', html
+    )
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def live_server(make_app):
+    """Serve a fresh portal over HTTP for the browser; yields (base_url, app)."""
+    app = make_app(WTF_CSRF_ENABLED=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", app
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": shutil.which("chromium") or "/usr/bin/chromium",
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }

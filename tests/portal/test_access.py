@@ -1,0 +1,85 @@
+"""Walk every route from the URL map as anonymous, editor, dispatcher and admin."""
+
+import pytest
+
+from tests.conftest import login
+
+ALL_STAFF = {"editor", "dispatcher", "admin"}
+# Which roles may use each staff endpoint; a staff route missing here fails the walk.
+STAFF_ACCESS = {
+    "auth.home": ALL_STAFF,
+    "auth.logout": ALL_STAFF,
+    "accounts.index": {"admin"},
+    "accounts.create": {"admin"},
+    "accounts.edit": {"admin"},
+    "editor.index": {"editor", "admin"},
+    "editor.create": {"editor", "admin"},
+    "editor.edit": {"editor", "admin"},
+    "editor.preview": {"editor", "admin"},
+    "editor.change_status": {"editor", "admin"},
+    "editor.history": {"editor", "admin"},
+    "editor.diff": {"editor", "admin"},
+    "editor.restore": {"editor", "admin"},
+    "editor.images": {"editor", "admin"},
+}
+PUBLIC = {"auth.login", "static", "i18n.switch"}
+SAMPLE_ARGS = {
+    "article_id": 1,
+    "user_id": 1,
+    "number": 1,
+    "lang": "de",
+    "slug": "x",
+    "path": "x",
+    "key": "x",
+    "filename": "x.png",
+}
+
+
+def _routes(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            args = {name: SAMPLE_ARGS[name] for name in rule.arguments}
+            with app.test_request_context():
+                from flask import url_for
+
+                yield rule.endpoint, method, url_for(rule.endpoint, **args)
+
+
+def test_every_staff_route_is_in_the_access_table(app):
+    staff_endpoints = {
+        endpoint for endpoint, _, url in _routes(app) if url.startswith("/staff")
+    } - PUBLIC
+    assert staff_endpoints == set(STAFF_ACCESS)
+
+
+@pytest.mark.parametrize("role", [None, "editor", "dispatcher", "admin"])
+def test_staff_routes_answer_each_role_as_expected(app, client, staff, role):
+    if role:
+        login(client, staff[role])
+    checked = 0
+    for endpoint, method, url in _routes(app):
+        if endpoint not in STAFF_ACCESS:
+            continue
+        if endpoint == "auth.logout" and role:
+            continue  # signing out would end the walk; checked in test_auth
+        response = client.open(url, method=method)
+        if role is None:
+            assert response.status_code == 302, (endpoint, method)
+            assert response.headers["Location"].startswith("/staff/login"), (endpoint, method)
+        elif role in STAFF_ACCESS[endpoint]:
+            assert response.status_code not in (401, 403), (endpoint, method, role)
+            assert not response.headers.get("Location", "").startswith("/staff/login")
+        else:
+            assert response.status_code == 403, (endpoint, method, role)
+        checked += 1
+    assert checked >= len(STAFF_ACCESS) - 1
+
+
+def test_public_routes_never_ask_for_login(app, client):
+    for endpoint, method, url in _routes(app):
+        if endpoint in STAFF_ACCESS or method != "GET":
+            continue
+        response = client.get(url)
+        location = response.headers.get("Location", "")
+        assert not location.startswith("/staff/login"), endpoint
+        assert response.status_code < 500, endpoint
