@@ -89,14 +89,11 @@ def category_parts(path: str) -> list[str]:
 
 
 def normalise_tags(tags: list[str]) -> list[str]:
-    seen: dict[str, None] = {}
-    for tag in tags:
-        name = " ".join(str(tag).split()).lower()
-        if name:
-            seen.setdefault(name[:TAG_MAX], None)
-    if len(seen) > TAGS_PER_ARTICLE:
+    """Lower-case, trimmed, unique and sorted, so that equal tag sets compare equal."""
+    names = {" ".join(str(tag).split()).lower()[:TAG_MAX] for tag in tags} - {""}
+    if len(names) > TAGS_PER_ARTICLE:
         raise ContentError("tags", _l("At most %(max)s tags per article.", max=TAGS_PER_ARTICLE))
-    return list(seen)
+    return sorted(names)
 
 
 def ensure_category(language: str, path: str) -> Category:
@@ -275,5 +272,5 @@ def content_of(article: Article) -> Content:
         language=article.language,
         category=article.category.full_name,
         summary=latest.summary,
-        tags=[tag.name for tag in article.tags],
+        tags=list(latest.tags),
     )

@@ -172,7 +172,7 @@ def change_status(article_id: int):
 @role_required(Role.EDITOR)
 def history(article_id: int):
     article = _article(article_id)
-    return render_template("articles/history.html", article=article, confirm=ConfirmForm())
+    return render_template("articles/history.html", article=article)
 
 
 @bp.get("/<int:article_id>/diff")

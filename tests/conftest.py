@@ -59,12 +59,15 @@ def _fresh_database(template, folder) -> str:
 
 @pytest.fixture
 def make_app(database_template, tmp_path):
-    """Build a portal on a fresh database; keyword arguments override configuration."""
+    """Build portals sharing one fresh database per test; keywords override configuration."""
     created = []
+    database = {}
 
-    def build(**config):
+    def build(fresh_database=False, **config):
         instance = tmp_path / "instance"
-        url = _fresh_database(database_template, tmp_path)
+        if fresh_database or "url" not in database:
+            database["url"] = _fresh_database(database_template, tmp_path)
+        url = database["url"]
         app = create_app(
             {
                 "INSTANCE_PATH": instance,

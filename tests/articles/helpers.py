@@ -1,0 +1,21 @@
+from articles import authoring
+from portal.extensions import db
+
+
+def publish_article(app, **changes):
+    """Create and publish an article; return its slug."""
+    values = {
+        "title": "Tür klemmt",
+        "body": "## Ursache\n\nDie Tür ist verriegelt.\n\n## Lösung\n\nWarten.",
+        "language": "de",
+        "category": "Waschmaschinen/Probleme lösen",
+        "summary": "Was tun, wenn die Tür klemmt.",
+        "tags": ["tür", "waschmaschine"],
+    }
+    values.update(changes)
+    slug = values.pop("slug", None)
+    with app.app_context():
+        article = authoring.create_article(authoring.Content(**values), None, slug=slug)
+        authoring.publish(article)
+        db.session.commit()
+        return article.slug
