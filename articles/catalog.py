@@ -128,8 +128,8 @@ def translations(article: Article) -> list[Article]:
     )
 
 
-def search_titles(language: str, query: str, limit: int = 20) -> list[Article]:
-    """A plain database search over titles and summaries, until the full-text index answers."""
+def plain_search(language: str, query: str, limit: int = 20) -> list[Article]:
+    """Match every word in title, summary or text: the database's answer without a search index."""
     words = [word for word in query.split() if word][:8]
     statement = (
         _published()

@@ -35,7 +35,7 @@ def home(lang: str):
 @bp.get("/<lang>/suche")
 def search(lang: str):
     query = request.args.get("q", "").strip()[:SEARCH_QUERY_MAX]
-    results = catalog.search_titles(lang, query) if query else []
+    results = catalog.plain_search(lang, query) if query else []
     return render_template("articles/search.html", query=query, results=results)
 
 

@@ -92,3 +92,9 @@ def test_plain_search_finds_published_articles(app, client):
     page = client.get("/de/suche?q=verriegelt").get_data(as_text=True)
     assert "Tür klemmt" in page and "1 Artikel" in page
     assert "0 Artikel" in client.get("/de/suche?q=%25_").get_data(as_text=True)
+
+
+def test_search_query_is_reflected_escaped(client):
+    page = client.get("/de/suche?q=<script>alert(1)</script>").get_data(as_text=True)
+    assert "<script>alert(1)" not in page
+    assert "„&lt;script&gt;alert(1)&lt;/script&gt;“" in page

@@ -1,5 +1,3 @@
-from flask import session
-
 from portal.extensions import db
 from portal.models import User, user_by_email
 from tests.conftest import PASSWORD, csrf_token, login
@@ -106,9 +104,9 @@ def test_session_cookie_is_httponly_and_samesite(client, staff):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_session_cookie_is_secure_behind_https(monkeypatch, make_app):
+def test_session_cookie_is_secure_behind_https(monkeypatch, make_app, staff):
     monkeypatch.setenv("PORTAL_HTTPS", "1")
-    app = make_app()
-    assert app.config["SESSION_COOKIE_SECURE"] is True
-    with app.test_request_context():
-        session["x"] = 1
+    client = make_app().test_client()
+    response = login(client, staff["editor"])
+    cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("session="))
+    assert "Secure" in cookie
