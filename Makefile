@@ -27,6 +27,7 @@ translations: $(VENV)/.installed
 run: $(VENV)/.installed translations
 	$(BIN)/portal db upgrade
 	$(BIN)/portal demo load
+	$(BIN)/portal search reindex
 	$(BIN)/portal run --host $(HOST) --port $(PORT)
 
 ## Install what the tests need and run them all: lint, SQLite, then PostgreSQL
@@ -46,7 +47,7 @@ system-packages:
 messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		--omit-header -o portal/translations/messages.pot .
-	$(BIN)/pybabel update --no-location --omit-header -i portal/translations/messages.pot \
+	$(BIN)/pybabel update --omit-header --ignore-obsolete -i portal/translations/messages.pot \
 		-d portal/translations
 
 clean:

@@ -1,14 +1,25 @@
 """What customers browse: published articles by category, the latest ones, related ones."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
-from articles.models import Article, ArticleRevision, Category, Status, Tag, article_tag
+from articles.models import (
+    Article,
+    ArticleRevision,
+    Category,
+    SearchQuery,
+    Status,
+    Tag,
+    article_tag,
+)
 from portal.extensions import db
+from portal.models import utcnow
 
 LATEST_COUNT = 6
+POPULAR_DAYS = 90
 RELATED_COUNT = 5
 
 
@@ -150,3 +161,24 @@ def plain_search(language: str, query: str, limit: int = 20) -> list[Article]:
             )
         )
     return list(db.session.scalars(statement.order_by(ArticleRevision.title).limit(limit)))
+
+
+def popular(language: str, count: int = LATEST_COUNT) -> list[Article]:
+    """The articles searches led to most in the last months; the newest when there are none."""
+    since = utcnow() - timedelta(days=POPULAR_DAYS)
+    clicks = (
+        select(SearchQuery.clicked_slug, func.count().label("clicks"))
+        .where(SearchQuery.clicked_slug.is_not(None), SearchQuery.created_at >= since)
+        .group_by(SearchQuery.clicked_slug)
+        .subquery()
+    )
+    found = list(
+        db.session.scalars(
+            _published()
+            .join(clicks, clicks.c.clicked_slug == Article.slug)
+            .where(Article.language == language)
+            .order_by(clicks.c.clicks.desc(), Article.slug)
+            .limit(count)
+        )
+    )
+    return found or latest(language, count)

@@ -6,8 +6,10 @@ import click
 from flask.cli import AppGroup
 
 from articles.importing import export_directory, import_directory
+from articles.indexing import rebuild
 
 articles_cli = AppGroup("articles", help="Import and export knowledge-base articles.")
+search_cli = AppGroup("search", help="Manage the full-text search index.")
 
 
 @articles_cli.command("import")
@@ -27,3 +29,9 @@ def import_command(folder: Path):
 def export_command(folder: Path):
     """Export every article as Markdown files into a folder."""
     click.echo(f"{export_directory(folder)} articles exported to {folder}")
+
+
+@search_cli.command("reindex")
+def reindex_command():
+    """Rebuild the search index from the database."""
+    click.echo(f"Search index rebuilt with {rebuild()} published articles.")

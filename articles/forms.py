@@ -59,3 +59,16 @@ class ImageUploadForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """An empty form: its CSRF token guards buttons that change state."""
+
+
+class SynonymsForm(FlaskForm):
+    de = TextAreaField(
+        _l("German synonyms"),
+        validators=[Length(max=50_000)],
+        description=_l('One group per line, words joined by "=", e.g. "Therme = Gastherme".'),
+    )
+    en = TextAreaField(
+        _l("English synonyms"),
+        validators=[Length(max=50_000)],
+        description=_l('One group per line, e.g. "fridge = refrigerator".'),
+    )

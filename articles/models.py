@@ -157,3 +157,28 @@ class Image(db.Model):
     height: Mapped[int] = mapped_column(Integer)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SearchQuery(db.Model):
+    """One search as customers made it: no addresses, no personal data."""
+
+    __tablename__ = "search_query"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    query: Mapped[str] = mapped_column(String(200), index=True)
+    language: Mapped[str] = mapped_column(String(2))
+    result_count: Mapped[int] = mapped_column(Integer)
+    clicked_slug: Mapped[str | None] = mapped_column(String(120))
+    clicked_rank: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class SynonymList(db.Model):
+    """The synonym groups staff edited for one language; absent means the shipped default."""
+
+    __tablename__ = "synonym_list"
+
+    language: Mapped[str] = mapped_column(String(2), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

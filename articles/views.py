@@ -1,6 +1,6 @@
 """What customers see: home, categories, articles, and images."""
 
-from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, make_response, redirect, render_template, url_for
 
 from articles import catalog
 from articles.images import image_by_key
@@ -8,8 +8,6 @@ from portal.config import SUPPORTED_LANGUAGES
 from portal.i18n import select_locale
 
 bp = Blueprint("articles", __name__)
-
-SEARCH_QUERY_MAX = 200
 
 
 @bp.url_value_preprocessor
@@ -30,13 +28,6 @@ def home(lang: str):
         categories=catalog.top_categories(lang),
         latest=catalog.latest(lang),
     )
-
-
-@bp.get("/<lang>/suche")
-def search(lang: str):
-    query = request.args.get("q", "").strip()[:SEARCH_QUERY_MAX]
-    results = catalog.plain_search(lang, query) if query else []
-    return render_template("articles/search.html", query=query, results=results)
 
 
 @bp.get("/<lang>/kategorie/<path:path>")

@@ -21,6 +21,9 @@ STAFF_ACCESS = {
     "editor.diff": {"editor", "admin"},
     "editor.restore": {"editor", "admin"},
     "editor.images": {"editor", "admin"},
+    "search.report": {"editor", "admin"},
+    "search.export": {"editor", "admin"},
+    "search.synonyms": {"editor", "admin"},
 }
 PUBLIC = {"auth.login", "static", "i18n.switch"}
 SAMPLE_ARGS = {
@@ -32,6 +35,8 @@ SAMPLE_ARGS = {
     "path": "x",
     "key": "x",
     "filename": "x.png",
+    "log_id": 1,
+    "rank": 1,
 }
 
 

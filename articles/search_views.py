@@ -1,0 +1,190 @@
+"""Search pages, the JSON search API, and the staff pages for search analytics and synonyms."""
+
+import re
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from articles import catalog, search_report, searching
+from articles.forms import SynonymsForm
+from portal.auth import role_required
+from portal.config import SUPPORTED_LANGUAGES
+from portal.models import Role
+
+bp = Blueprint("search", __name__)
+
+PER_PAGE = 10
+CATEGORY = re.compile(r"^[a-z0-9-]{1,80}$")
+REPORT_DAYS = (7, 30, 90, 365)
+
+
+@bp.url_value_preprocessor
+def _check_language(endpoint, values):
+    if values and "lang" in values and values["lang"] not in SUPPORTED_LANGUAGES:
+        abort(404)
+
+
+def _page_number(raw: str | None) -> int | None:
+    if raw is None or raw == "":
+        return 1
+    return int(raw) if raw.isdigit() and 1 <= int(raw) <= 100 else None
+
+
+@bp.get("/<lang>/suche")
+def results(lang: str):
+    query = request.args.get("q", "").strip()[: searching.QUERY_MAX]
+    category = request.args.get("kategorie", "") or None
+    if category and not CATEGORY.match(category):
+        category = None
+    page = _page_number(request.args.get("seite")) or 1
+    outcome = searching.find(query, lang, category, page, PER_PAGE) if query else None
+    nothing_found = outcome is not None and outcome.results.total == 0
+    return render_template(
+        "articles/search.html",
+        query=query,
+        category=category,
+        outcome=outcome,
+        categories=catalog.top_categories(lang),
+        popular=catalog.popular(lang) if nothing_found else [],
+    )
+
+
+@bp.get("/<lang>/suche/treffer/<int:log_id>/<int:rank>/<slug>")
+def click(lang: str, log_id: int, rank: int, slug: str):
+    """Record which result a search led to, then go there."""
+    article = catalog.published_by_slug(slug) or abort(404)
+    searching.record_click(log_id, slug, rank)
+    anchor = request.args.get("abschnitt", "")
+    target = url_for("articles.detail", lang=article.language, slug=slug)
+    if re.fullmatch(r"[a-z0-9-]{1,80}", anchor):
+        target += f"#{anchor}"
+    return redirect(target)
+
+
+def _api_error(reason: str):
+    return jsonify(error="bad_request", reason=reason), 400
+
+
+@bp.get("/api/search")
+def api_search():
+    query = request.args.get("q", "").strip()
+    lang = request.args.get("lang", "de")
+    category = request.args.get("category") or None
+    page = _page_number(request.args.get("page"))
+    if not query:
+        return _api_error("q is required")
+    if len(query) > searching.QUERY_MAX:
+        return _api_error(f"q may have at most {searching.QUERY_MAX} characters")
+    if lang not in SUPPORTED_LANGUAGES:
+        return _api_error("lang must be one of: " + ", ".join(SUPPORTED_LANGUAGES))
+    if page is None:
+        return _api_error("page must be a whole number from 1 to 100")
+    if category and catalog.category_by_path(lang, category) is None:
+        return _api_error(f"unknown category {category!r} for lang {lang!r}")
+    found = searching.find(query, lang, category, page, PER_PAGE).results
+    return jsonify(
+        query=query,
+        language=found.language,
+        total=found.total,
+        page=found.page,
+        suggestion=found.suggestion,
+        results=[
+            {
+                "slug": hit.slug,
+                "title": hit.title,
+                "url": url_for(
+                    "articles.detail",
+                    lang=hit.language,
+                    slug=hit.slug,
+                    _external=True,
+                    _anchor=hit.anchor,
+                ),
+                "snippet": hit.snippet,
+                "score": hit.score,
+                "language": hit.language,
+            }
+            for hit in found.hits
+        ],
+    )
+
+
+@bp.get("/api/suggest")
+def api_suggest():
+    text = request.args.get("q", "").strip()
+    lang = request.args.get("lang", "de")
+    if lang not in SUPPORTED_LANGUAGES:
+        return _api_error("lang must be one of: " + ", ".join(SUPPORTED_LANGUAGES))
+    if len(text) > searching.QUERY_MAX:
+        return _api_error(f"q may have at most {searching.QUERY_MAX} characters")
+    titles, queries = searching.suggest(text, lang) if text else ([], [])
+    return jsonify(
+        [
+            {
+                "type": "article",
+                "label": s.title,
+                "url": url_for("articles.detail", lang=s.language, slug=s.slug),
+            }
+            for s in titles
+        ]
+        + [
+            {"type": "query", "label": q, "url": url_for("search.results", lang=lang, q=q)}
+            for q in queries
+        ]
+    )
+
+
+def _report_days() -> int:
+    days = request.args.get("tage", type=int)
+    return days if days in REPORT_DAYS else 30
+
+
+@bp.get("/staff/search/")
+@role_required(Role.EDITOR)
+def report():
+    days = _report_days()
+    return render_template(
+        "articles/search_report.html", report=search_report.report(days), days_options=REPORT_DAYS
+    )
+
+
+@bp.get("/staff/search/export.csv")
+@role_required(Role.EDITOR)
+def export():
+    days = _report_days()
+    return Response(
+        search_report.as_csv(days),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="suchanfragen-{days}-tage.csv"'},
+    )
+
+
+@bp.route("/staff/search/synonyms", methods=["GET", "POST"])
+@role_required(Role.EDITOR)
+def synonyms():
+    form = SynonymsForm()
+    if request.method == "GET":
+        form.de.data = searching.synonym_text("de")
+        form.en.data = searching.synonym_text("en")
+    elif form.validate_on_submit():
+        texts = {code: getattr(form, code).data or "" for code in SUPPORTED_LANGUAGES}
+        errors = searching.save_synonyms(texts, current_user)
+        for language, problems in errors.items():
+            getattr(form, language).errors.extend(
+                _("Line %(line)s is not a synonym group: %(text)s", line=e.line, text=e.text)
+                for e in problems
+            )
+        if not errors:
+            flash(_("Synonyms saved. They apply to the next search."), "success")
+            return redirect(url_for("search.synonyms"))
+    return render_template("articles/synonyms.html", form=form)

@@ -1,0 +1,148 @@
+"""Search for the portal: the search library over the knowledge base, with the database's
+plain answer while the index is being built, the search log, and editable synonyms."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from articles import catalog
+from articles.indexing import rebuild_in_background, search_index
+from articles.models import SearchQuery, SynonymList
+from portal.config import SUPPORTED_LANGUAGES
+from portal.extensions import db
+from portal.models import User, utcnow
+from search import searching
+from search.documents import Hit, Results, Suggestion
+from search.index import IndexUnavailable
+from search.synonyms import SynonymError, Synonyms, default_text, parsed
+
+QUERY_MAX = 200
+POPULAR_QUERY_DAYS = 90
+
+
+def normalise(query: str) -> str:
+    return " ".join(query.lower().split())[:QUERY_MAX]
+
+
+def other_language(language: str) -> str:
+    return next(code for code in SUPPORTED_LANGUAGES if code != language)
+
+
+def synonym_text(language: str) -> str:
+    stored = db.session.get(SynonymList, language)
+    return stored.text if stored else default_text(language)
+
+
+def save_synonyms(texts: dict[str, str], user: User | None) -> dict[str, list[SynonymError]]:
+    """Store all languages' synonyms if every line is a valid group; else return bad lines."""
+    errors = {language: Synonyms.parse(text, language)[1] for language, text in texts.items()}
+    if any(errors.values()):
+        return errors
+    for language, text in texts.items():
+        stored = db.session.get(SynonymList, language) or SynonymList(language=language)
+        stored.text, stored.updated_at = text, utcnow()
+        stored.updated_by_id = user.id if user else None
+        db.session.add(stored)
+    db.session.commit()
+    return {}
+
+
+def _fallback(query: str, language: str, page: int, per_page: int) -> Results:
+    """The database's answer: every word in title, summary or text, no ranking beyond titles."""
+    found = catalog.plain_search(language, query, limit=per_page * page)
+    hits = [
+        Hit(
+            slug=article.slug,
+            language=article.language,
+            title=article.published.title,
+            category=(article.category.parent or article.category).path,
+            category_name=(article.category.parent or article.category).name,
+            snippet="",
+            anchor=None,
+            score=0.0,
+        )
+        for article in found[(page - 1) * per_page :]
+    ]
+    return Results(query, language, len(found), page, per_page, hits)
+
+
+@dataclass
+class Outcome:
+    results: Results
+    log_id: int | None
+    from_index: bool
+
+
+def find(
+    query: str, language: str, category: str | None = None, page: int = 1, per_page: int = 10
+) -> Outcome:
+    """Search and log the search; the log id lets result links record the click."""
+    query = query.strip()[:QUERY_MAX]
+    synonyms = {code: parsed(synonym_text(code), code) for code in SUPPORTED_LANGUAGES}
+    try:
+        results = searching.search(
+            search_index(),
+            query,
+            language,
+            category=category,
+            page=page,
+            per_page=per_page,
+            synonyms=synonyms,
+            other_language=other_language(language),
+        )
+        from_index = True
+    except IndexUnavailable:
+        rebuild_in_background(current_app._get_current_object())
+        results = _fallback(query, language, page, per_page)
+        from_index = False
+    log_id = None
+    if normalise(query) and page == 1:
+        entry = SearchQuery(query=normalise(query), language=language, result_count=results.total)
+        db.session.add(entry)
+        db.session.commit()
+        log_id = entry.id
+    return Outcome(results, log_id, from_index)
+
+
+def record_click(log_id: int, slug: str, rank: int) -> None:
+    """Remember the first result a search led to."""
+    db.session.execute(
+        update(SearchQuery)
+        .where(SearchQuery.id == log_id, SearchQuery.clicked_slug.is_(None))
+        .values(clicked_slug=slug[:120], clicked_rank=rank)
+    )
+    db.session.commit()
+
+
+def popular_queries(language: str, prefix: str, limit: int) -> list[str]:
+    """Frequent searches that found something and start like ``prefix``."""
+    since = utcnow() - timedelta(days=POPULAR_QUERY_DAYS)
+    normalised = normalise(prefix)
+    rows = db.session.execute(
+        select(SearchQuery.query, func.count())
+        .where(
+            SearchQuery.language == language,
+            SearchQuery.created_at >= since,
+            SearchQuery.result_count > 0,
+            SearchQuery.query.startswith(normalised, autoescape=True),
+            SearchQuery.query != normalised,
+        )
+        .group_by(SearchQuery.query)
+        .having(func.count() >= 2)
+        .order_by(func.count().desc(), SearchQuery.query)
+        .limit(limit)
+    ).all()
+    return [row[0] for row in rows]
+
+
+def suggest(text: str, language: str, limit: int = 8) -> tuple[list[Suggestion], list[str]]:
+    """Article titles and frequent successful searches for a half-typed query."""
+    try:
+        titles = searching.suggest(search_index(), text, language, limit=limit)
+    except IndexUnavailable:
+        rebuild_in_background(current_app._get_current_object())
+        titles = []
+    queries = popular_queries(language, text, max(0, min(3, limit - len(titles))))
+    return titles, queries

@@ -1,0 +1,157 @@
+"""Text analysis for German and English: codes, case, umlauts, stop words and stems.
+
+Every function here is used the same way at index and at query time; that symmetry is what
+lets "Spuelmaschine", "Spülmaschine" and "Spulmaschine" meet in one term.
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from whoosh.analysis import (
+    Filter,
+    LowercaseFilter,
+    NgramFilter,
+    RegexTokenizer,
+    StopFilter,
+    Tokenizer,
+)
+from whoosh.lang import stemmer_for_language, stopwords_for_language
+
+LANGUAGES = ("de", "en")
+PREFIX_MIN = 3
+PREFIX_MAX = 20
+
+# "WM-14N" -> "WM14N", "E-101" -> "E101"; and a lone letter before digits: "E 18" -> "E18".
+_HYPHENATED_CODE = re.compile(r"\b([A-Za-z]{1,4})-(\d{1,4}[A-Za-z]{0,2})\b")
+_SPACED_CODE = re.compile(r"(?<![\w.])([A-Za-z]) (\d{1,4})\b")
+_GERMAN_DIGRAPHS = re.compile(r"(?<!q)(?<!e)(ae|oe|ue)")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def normalise_codes(text: str) -> str:
+    """Join error codes and model numbers into single words."""
+    return _SPACED_CODE.sub(r"\1\2", _HYPHENATED_CODE.sub(r"\1\2", text))
+
+
+def _strip_marks(text: str) -> str:
+    return "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+    )
+
+
+@lru_cache(maxsize=100_000)
+def fold(word: str, language: str) -> str:
+    """Lower-case and fold spelling variants; German also maps ß->ss and ae/oe/ue->a/o/u."""
+    word = word.lower().replace("ß", "ss")
+    if language == "de":
+        word = _GERMAN_DIGRAPHS.sub(lambda m: m.group(1)[0], word)
+    return _strip_marks(word)
+
+
+def words(text: str) -> list[str]:
+    """Split text into words as the tokenizer does, codes joined."""
+    return _WORD.findall(normalise_codes(text))
+
+
+class CodeTokenizer(Tokenizer):
+    """A word tokenizer that first joins codes such as "E 18" and "WM-14N"."""
+
+    def __init__(self):
+        self.words = RegexTokenizer(r"\w+")
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __call__(self, value, **kwargs):
+        return self.words(normalise_codes(value), **kwargs)
+
+
+class FoldFilter(Filter):
+    """Fold each token with :func:`fold` for one language."""
+
+    def __init__(self, language: str):
+        self.language = language
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self.language == other.language
+
+    def __call__(self, tokens):
+        for token in tokens:
+            token.text = fold(token.text, self.language)
+            yield token
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str, language: str) -> str:
+    if any(ch.isdigit() for ch in word):
+        return word  # codes and model numbers stay whole
+    return stemmer_for_language(language)(word)
+
+
+class StemFilter(Filter):
+    """Snowball stemming that leaves tokens with digits alone."""
+
+    def __init__(self, language: str):
+        self.language = language
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self.language == other.language
+
+    def __call__(self, tokens):
+        for token in tokens:
+            token.text = _stem(token.text, self.language)
+            yield token
+
+
+@lru_cache(maxsize=4)
+def stop_words(language: str) -> frozenset[str]:
+    return frozenset(fold(word, language) for word in stopwords_for_language(language))
+
+
+# Words of whole questions ("Heizung verliert Druck, was tun?") that no article needs to contain.
+QUESTION_WORDS = {
+    "de": "tun mache machen macht kann kannst koennen konnen muss muessen soll sollte bitte "
+    "wie warum wieso weshalb wann welche welcher welches hilfe helfen problem",
+    "en": "how what why when which do does can could should must please help problem fix",
+}
+
+
+@lru_cache(maxsize=4)
+def question_words(language: str) -> frozenset[str]:
+    return frozenset(fold(word, language) for word in QUESTION_WORDS[language].split())
+
+
+def text_analyzer(language: str):
+    """Analyzer for searchable text: codes, case, folding, stop words, stems."""
+    return (
+        CodeTokenizer()
+        | LowercaseFilter()
+        | FoldFilter(language)
+        | StopFilter(stoplist=stop_words(language), minsize=1)
+        | StemFilter(language)
+    )
+
+
+def prefix_analyzer(language: str):
+    """Analyzer for the edge n-gram field that answers half-typed words."""
+    return (
+        CodeTokenizer()
+        | LowercaseFilter()
+        | FoldFilter(language)
+        | StopFilter(stoplist=stop_words(language), minsize=PREFIX_MIN)
+        | NgramFilter(minsize=PREFIX_MIN, maxsize=PREFIX_MAX, at="start")
+    )
+
+
+def spelling_analyzer(language: str):
+    """Analyzer for the spelling field: real words as written, so suggestions read well."""
+    return CodeTokenizer() | LowercaseFilter() | StopFilter(stoplist=frozenset(), minsize=3)
+
+
+def term(word: str, language: str) -> str | None:
+    """The index term for one word, or None for a stop word."""
+    folded = fold(word, language)
+    if not folded or folded in stop_words(language):
+        return None
+    return _stem(folded, language)

@@ -1,0 +1,266 @@
+"""The on-disk Whoosh indexes, one per language, safe with several processes.
+
+whoosh-reloaded 2.7.5's ``Searcher.refresh()`` returns stale and deleted documents, so it is
+never called: each thread keeps one searcher and replaces it when ``up_to_date()`` is false.
+"""
+
+import contextlib
+import shutil
+import threading
+import time
+import warnings
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.writing import CLEAR
+
+from search.analysis import (
+    LANGUAGES,
+    fold,
+    prefix_analyzer,
+    spelling_analyzer,
+    text_analyzer,
+    words,
+)
+from search.compounds import Decompounder, shipped_words
+from search.documents import Document
+
+WRITE_TIMEOUT = 10.0
+OPEN_RETRIES = 3
+VOCABULARY_TTL = 300.0
+INDEX_NAME = "articles"
+
+
+class IndexUnavailable(RuntimeError):
+    """The index is missing or unreadable; rebuild it from the database."""
+
+
+def _quietly(action, *args, **kwargs):
+    """Run a Whoosh call that reads the index: IndexUnavailable when it is damaged, None when a
+    file vanished under a concurrent commit (try again).
+
+    A failed read leaves a file open inside Whoosh; the error is freed here, with resource
+    warnings off, so it closes quietly.
+    """
+    failure = None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            return action(*args, **kwargs)
+        except FileNotFoundError:
+            return None
+        except Exception as error:  # a damaged index fails in many ways
+            failure = f"{type(error).__name__}: {error}"
+    raise IndexUnavailable(failure)
+
+
+def make_schema(language: str) -> Schema:
+    text = text_analyzer(language)
+    return Schema(
+        slug=ID(stored=True, unique=True),
+        category=ID(stored=True),
+        category_name=STORED(),
+        display_title=STORED(),
+        summary_text=STORED(),
+        sections=STORED(),
+        title=TEXT(analyzer=text),
+        tags=TEXT(analyzer=text),
+        summary=TEXT(analyzer=text),
+        headings=TEXT(analyzer=text),
+        body=TEXT(analyzer=text),
+        prefix=TEXT(analyzer=prefix_analyzer(language), phrase=False),
+        spell=TEXT(analyzer=spelling_analyzer(language), phrase=False, spelling=True),
+    )
+
+
+def _with_parts(decompounder: Decompounder | None, text: str) -> str:
+    """The text followed by the parts of its compounds, so parts count as that field's words."""
+    if decompounder is None:
+        return text
+    parts = [p for word in set(words(text)) for p in decompounder.split(fold(word, "de"))]
+    return f"{text}\n{' '.join(parts)}" if parts else text
+
+
+def _fields(document: Document, decompounder: Decompounder | None) -> dict:
+    tags = " ".join(document.tags)
+    return {
+        "slug": document.slug,
+        "category": document.category,
+        "category_name": document.category_name,
+        "display_title": document.title,
+        "summary_text": document.summary,
+        "sections": [(s.anchor, s.heading, s.text) for s in document.sections],
+        "title": _with_parts(decompounder, document.title),
+        "tags": _with_parts(decompounder, tags),
+        "summary": _with_parts(decompounder, document.summary),
+        "headings": _with_parts(decompounder, document.headings),
+        "body": _with_parts(decompounder, document.body),
+        "prefix": _with_parts(decompounder, f"{document.title} {tags} {document.headings}"),
+        "spell": " ".join([document.title, tags, document.summary, document.body]),
+    }
+
+
+class LanguageIndex:
+    """The index of one language: its searchers, its writer, and its vocabulary."""
+
+    def __init__(self, folder: Path, language: str):
+        self.folder = folder
+        self.language = language
+        self.schema = make_schema(language)
+        self._local = threading.local()
+        self._ix = None
+        self._open_lock = threading.Lock()
+        self._vocabulary: tuple[float, Decompounder | None] = (0.0, None)
+
+    def exists(self) -> bool:
+        """Whether an index was created here (it may still be damaged)."""
+        try:
+            return bool(_quietly(whoosh_index.exists_in, self.folder, indexname=INDEX_NAME))
+        except IndexUnavailable:  # exists_in opens the index; a damaged one is there all the same
+            return True
+
+    def _index(self):
+        """Open the index once per process, retrying while a writer swaps its table of contents."""
+        if self._ix is not None:
+            return self._ix
+        with self._open_lock:
+            for attempt in range(OPEN_RETRIES):
+                if self._ix is not None:
+                    break
+                self._ix = _quietly(whoosh_index.open_dir, self.folder, indexname=INDEX_NAME)
+                if self._ix is None:
+                    time.sleep(0.02 * (attempt + 1))
+            if self._ix is None:
+                raise IndexUnavailable(f"cannot open the index in {self.folder}")
+        return self._ix
+
+    def searcher(self):
+        """This thread's searcher, replaced by a fresh one when a writer has committed since."""
+        current = getattr(self._local, "searcher", None)
+        if current is not None:
+            with contextlib.suppress(Exception):  # a replaced index cannot answer; reopen
+                if current.up_to_date():
+                    return current
+            self.close()
+        for attempt in range(OPEN_RETRIES):
+            self._local.searcher = _quietly(self._index().searcher)
+            if self._local.searcher is not None:
+                return self._local.searcher
+            time.sleep(0.02 * (attempt + 1))
+        raise IndexUnavailable(f"index files missing in {self.folder}")
+
+    def close(self) -> None:
+        """Close this thread's searcher."""
+        current = getattr(self._local, "searcher", None)
+        self._local.searcher = None
+        if current is not None:
+            with contextlib.suppress(Exception):  # a broken searcher may fail to close
+                current.close()
+
+    def decompounder(self) -> Decompounder | None:
+        """German compound splitter over shipped words and the index's own vocabulary."""
+        if self.language != "de":
+            return None
+        built, decompounder = self._vocabulary
+        if decompounder is None or time.monotonic() - built > VOCABULARY_TTL:
+            vocabulary = list(shipped_words())
+            try:
+                reader = self.searcher().reader()
+                vocabulary.extend(
+                    term
+                    for term in reader.field_terms("spell")
+                    if reader.doc_frequency("spell", term) >= 2
+                )
+            except IndexUnavailable:
+                pass
+            decompounder = Decompounder(vocabulary)
+            self._vocabulary = (time.monotonic(), decompounder)
+        return decompounder
+
+    def update(self, documents: Iterable[Document] = (), deleted: Iterable[str] = ()) -> None:
+        """Add or replace documents and delete slugs, in one commit."""
+        if not self.exists():
+            raise IndexUnavailable(f"no index in {self.folder}")
+        decompounder = self.decompounder()
+        writer = self._index().writer(timeout=WRITE_TIMEOUT)
+        try:
+            for slug in deleted:
+                writer.delete_by_term("slug", slug)
+            for document in documents:
+                writer.update_document(**_fields(document, decompounder))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def rebuild(self, documents: list[Document]) -> None:
+        """Replace the whole index; readers keep the old one until the commit."""
+        decompounder = None
+        if self.language == "de":
+            counts = Counter(
+                word.lower() for d in documents for word in words(f"{d.title} {d.body}")
+            )
+            decompounder = Decompounder(shipped_words() + [w for w, n in counts.items() if n >= 2])
+        if not self._healthy():
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder.mkdir(parents=True, exist_ok=True)
+            whoosh_index.create_in(self.folder, self.schema, indexname=INDEX_NAME)
+            self._ix = None
+        writer = self._index().writer(timeout=WRITE_TIMEOUT, limitmb=256)
+        try:
+            for document in documents:
+                writer.add_document(**_fields(document, decompounder))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(mergetype=CLEAR)
+        self._vocabulary = (0.0, None)
+
+    def _healthy(self) -> bool:
+        if not self.exists():
+            return False
+        try:
+            self.searcher()
+        except IndexUnavailable:
+            return False
+        return True
+
+
+class SearchIndex:
+    """The indexes of all languages below one folder."""
+
+    def __init__(self, folder: Path | str):
+        self.folder = Path(folder)
+        self.languages = {
+            language: LanguageIndex(self.folder / language, language) for language in LANGUAGES
+        }
+
+    def __getitem__(self, language: str) -> LanguageIndex:
+        return self.languages[language]
+
+    def exists(self) -> bool:
+        return all(index.exists() for index in self.languages.values())
+
+    def rebuild(self, documents: Iterable[Document]) -> None:
+        """Rebuild every language's index from these documents."""
+        by_language: dict[str, list[Document]] = {language: [] for language in LANGUAGES}
+        for document in documents:
+            by_language[document.language].append(document)
+        for language, index in self.languages.items():
+            index.rebuild(by_language[language])
+
+    def update(self, documents: Iterable[Document] = (), deleted: Iterable[str] = ()) -> None:
+        """Add or replace documents; remove the deleted slugs from every language."""
+        documents = list(documents)
+        deleted = set(deleted)
+        for language, index in self.languages.items():
+            mine = [d for d in documents if d.language == language]
+            gone = deleted | {d.slug for d in documents if d.language != language}
+            index.update(mine, gone)
+
+    def close(self) -> None:
+        for index in self.languages.values():
+            index.close()
