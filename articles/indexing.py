@@ -86,6 +86,12 @@ def sync(changed: dict[int, str], app: Flask | None = None) -> None:
     index.update(documents, deleted=set(changed.values()) - live)
 
 
+def rebuilding(app: Flask | None = None) -> bool:
+    """Whether this process is rebuilding the index (searches then skip it)."""
+    with _rebuild_lock:
+        return search_index(app).folder in _rebuilding
+
+
 def rebuild_in_background(app: Flask) -> bool:
     """Start rebuilding a missing or damaged index unless that is under way; True if started."""
     folder = search_index(app).folder

@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from articles import catalog
-from articles.indexing import rebuild_in_background, search_index
+from articles.indexing import rebuild_in_background, rebuilding, search_index
 from articles.models import SearchQuery, SynonymList
 from portal.config import SUPPORTED_LANGUAGES
 from portal.extensions import db
@@ -82,6 +82,8 @@ def find(
     query = query.strip()[:QUERY_MAX]
     synonyms = {code: parsed(synonym_text(code), code) for code in SUPPORTED_LANGUAGES}
     try:
+        if rebuilding():
+            raise IndexUnavailable("being rebuilt")
         results = searching.search(
             search_index(),
             query,

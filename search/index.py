@@ -145,12 +145,11 @@ class LanguageIndex:
                 if current.up_to_date():
                     return current
             self.close()
-        for attempt in range(OPEN_RETRIES):
-            self._local.searcher = _quietly(self._index().searcher)
-            if self._local.searcher is not None:
-                return self._local.searcher
-            time.sleep(0.02 * (attempt + 1))
-        raise IndexUnavailable(f"index files missing in {self.folder}")
+        # Whoosh retries vanished files itself; still missing afterwards means damaged.
+        self._local.searcher = _quietly(self._index().searcher)
+        if self._local.searcher is None:
+            raise IndexUnavailable(f"index files missing in {self.folder}")
+        return self._local.searcher
 
     def close(self) -> None:
         """Close this thread's searcher."""

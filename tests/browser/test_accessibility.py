@@ -17,6 +17,7 @@ CUSTOMER_PAGES = [
     "/{lang}/artikel/{slug}",
     "/{lang}/suche?q={query}",
     "/{lang}/suche?q=nichtsgefunden",
+    "/{lang}/suche?q={typo}",
     "/{lang}/artikel/gibt-es-nicht",
     "/staff/login",
 ]
@@ -31,10 +32,17 @@ STAFF_PAGES = [
     "/staff/users/",
     "/staff/users/new",
     "/staff/users/1",
+    "/staff/search/",
+    "/staff/search/synonyms",
 ]
 SAMPLES = {
-    "de": {"category": "waschmaschinen", "slug": "tuer-klemmt", "query": "Tür"},
-    "en": {"category": "washing-machines", "slug": "door-is-stuck", "query": "door"},
+    "de": {"category": "waschmaschinen", "slug": "tuer-klemmt", "query": "Tür", "typo": "Tüür"},
+    "en": {
+        "category": "washing-machines",
+        "slug": "door-is-stuck",
+        "query": "door",
+        "typo": "dooor",
+    },
 }
 
 
@@ -68,6 +76,9 @@ def test_pages_have_no_axe_violations(live_server, page: Page, lang):
         )
         create_user("admin@portal.example", "Admin", Role.ADMIN, PASSWORD)
         db.session.commit()
+        from articles import indexing
+
+        indexing.rebuild(app)
 
     page.goto(f"{base_url}/sprache/{lang}?next=/staff/login")
     page.fill("#email", "admin@portal.example")

@@ -1,0 +1,261 @@
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from articles import authoring, indexing
+from articles.models import Article, SearchQuery
+from portal.extensions import db
+from tests.articles.helpers import publish_article
+
+
+def build_index(app):
+    with app.app_context():
+        indexing.rebuild(app)
+
+
+@pytest.fixture
+def site(app):
+    publish_article(
+        app,
+        title="Waschmaschine zeigt E18",
+        body="## Ursache\n\nDas Flusensieb ist verstopft.",
+        tags=["e18"],
+    )
+    publish_article(
+        app,
+        title="Heizungswartung im Herbst",
+        category="Heizung",
+        body="## Ablauf\n\nDer Techniker prüft den Brenner.",
+        tags=["wartung"],
+    )
+    publish_article(
+        app,
+        title="Fridge not cooling",
+        language="en",
+        category="Fridges",
+        body="Check the thermostat.",
+        tags=["fridge"],
+    )
+    build_index(app)
+    return app
+
+
+def titles(client, query, lang="de"):
+    return [r["title"] for r in client.get(f"/api/search?q={query}&lang={lang}").json["results"]]
+
+
+def _article(app, slug):
+    return db.session.scalar(select(Article).where(Article.slug == slug))
+
+
+def test_publish_edit_unpublish_and_delete_reach_the_index_at_once(site, client):
+    slug = publish_article(site, title="Trockner piept", body="Der Kondensbehälter ist voll.")
+    assert titles(client, "Kondensbehälter") == ["Trockner piept"]
+    with site.app_context():
+        article = _article(site, slug)
+        authoring.save(
+            article,
+            authoring.Content(
+                title="Trockner piept dreimal",
+                body="Das Flusensieb im Trockner ist voll.",
+                language="de",
+                category="Trockner",
+            ),
+            None,
+        )
+        authoring.publish(article)
+        db.session.commit()
+    assert titles(client, "Kondensbehälter") == []
+    assert "Trockner piept dreimal" in titles(client, "Trockner")
+    with site.app_context():
+        authoring.unpublish(_article(site, slug))
+        db.session.commit()
+    assert titles(client, "Trockner") == []
+    with site.app_context():
+        article = _article(site, slug)
+        authoring.publish(article)
+        db.session.commit()
+        assert titles(client, "Trockner") == ["Trockner piept dreimal"]
+        db.session.delete(article)
+        db.session.commit()
+    assert titles(client, "Trockner") == []
+
+
+def test_a_draft_save_of_a_published_article_does_not_change_search(site, client):
+    with site.app_context():
+        article = _article(site, "waschmaschine-zeigt-e18")
+        authoring.save(
+            article,
+            authoring.Content(
+                title="Geheimer Entwurf",
+                body="Entwurfstext",
+                language="de",
+                category="Waschmaschinen",
+            ),
+            None,
+        )
+        db.session.commit()
+    assert titles(client, "Entwurfstext") == []
+    assert titles(client, "E18") == ["Waschmaschine zeigt E18"]
+
+
+def test_reindex_command(site):
+    result = site.test_cli_runner().invoke(args=["search", "reindex"])
+    assert result.exit_code == 0 and "3 published articles" in result.output
+
+
+def _wait_for_index(client, query, expected, seconds=20):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if (
+            titles(client, query) == expected
+            and client.get(f"/api/search?q={query}").json["results"][0]["snippet"]
+        ):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_missing_index_answers_from_the_database_and_is_rebuilt(app, client):
+    publish_article(app, title="Waschmaschine zeigt E18", body="Das Flusensieb ist verstopft.")
+    first = client.get("/api/search?q=Flusensieb").json
+    assert [r["title"] for r in first["results"]] == ["Waschmaschine zeigt E18"]
+    assert _wait_for_index(client, "Flusensieb", ["Waschmaschine zeigt E18"])
+
+
+def test_corrupt_index_answers_from_the_database_and_is_rebuilt(site, client):
+    assert titles(client, "Flusensieb") == ["Waschmaschine zeigt E18"]
+    for path in (Path(site.instance_path) / "search" / "de").iterdir():
+        path.write_bytes(b"\x00broken")
+    with site.app_context():
+        indexing.search_index(site).close()
+    page = client.get("/de/suche?q=Flusensieb")
+    assert page.status_code == 200 and "Waschmaschine zeigt E18" in page.get_data(as_text=True)
+    assert _wait_for_index(client, "Flusensieb", ["Waschmaschine zeigt E18"])
+
+
+def test_results_page_shows_snippets_categories_and_section_links(site, client):
+    page = client.get("/de/suche?q=Flusensieb").get_data(as_text=True)
+    assert "<mark>Flusensieb</mark>" in page
+    assert 'class="result-category">Waschmaschinen</span>' in page
+    assert "abschnitt=ursache" in page
+    assert "1 Artikel zu „Flusensieb“ gefunden." in page
+
+
+def test_typo_shows_did_you_mean_and_corrected_results(site, client):
+    page = client.get("/de/suche?q=Flussensieb").get_data(as_text=True)
+    assert "Meinten Sie" in page and ">Flusensieb</a>?" in page
+    assert "Waschmaschine zeigt E18" in page
+
+
+def test_no_results_offers_popular_articles_and_contact(site, client):
+    page = client.get("/de/suche?q=Zeitmaschine").get_data(as_text=True)
+    assert "keinen Artikel gefunden" in page
+    assert "Beliebte Artikel" in page and "Heizungswartung im Herbst" in page
+    assert "0800 555 0142" in page
+
+
+def test_other_language_results_are_marked(site, client):
+    page = client.get("/de/suche?q=thermostat").get_data(as_text=True)
+    assert "diese Artikel sind auf Englisch" in page and "Fridge not cooling" in page
+
+
+def test_category_filter_on_the_page(site, client):
+    page = client.get("/de/suche?q=Techniker+Flusensieb&kategorie=heizung").get_data(as_text=True)
+    assert "Heizungswartung im Herbst" in page and "Waschmaschine zeigt E18" not in page
+
+
+def test_search_api_answers_the_documented_shape(site, client):
+    body = client.get("/api/search?q=E18&lang=de").json
+    assert set(body) >= {"query", "total", "results", "suggestion"}
+    assert body["query"] == "E18" and body["total"] == 1 and body["suggestion"] is None
+    (result,) = body["results"]
+    assert set(result) == {"slug", "title", "url", "snippet", "score", "language"}
+    assert result["url"].endswith("/de/artikel/waschmaschine-zeigt-e18")
+    assert result["language"] == "de" and isinstance(result["score"], float)
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ("", "q is required"),
+        ("q=" + "x" * 201, "at most 200"),
+        ("q=E18&lang=fr", "lang must be"),
+        ("q=E18&page=0", "page must be"),
+        ("q=E18&page=abc", "page must be"),
+        ("q=E18&category=gibts-nicht", "unknown category"),
+    ],
+)
+def test_search_api_refuses_bad_parameters_with_a_reason(site, client, query, reason):
+    response = client.get(f"/api/search?{query}")
+    assert response.status_code == 400 and reason in response.json["reason"]
+
+
+def test_suggest_api_lists_titles_and_frequent_searches(site, client):
+    for _ in range(2):
+        client.get("/de/suche?q=heizungswartung+herbst")
+    body = client.get("/api/suggest?q=heizungsw&lang=de").json
+    assert {
+        "type": "article",
+        "label": "Heizungswartung im Herbst",
+        "url": "/de/artikel/heizungswartung-im-herbst",
+    } in body
+    assert any(
+        item["type"] == "query" and item["label"] == "heizungswartung herbst" for item in body
+    )
+    assert client.get("/api/suggest?q=x&lang=xx").status_code == 400
+
+
+def test_searches_are_logged_without_personal_data_and_clicks_recorded(site, client):
+    page = client.get("/de/suche?q=  FLUSENSIEB  ").get_data(as_text=True)
+    with site.app_context():
+        entry = db.session.scalar(select(SearchQuery))
+        assert (entry.query, entry.language, entry.result_count) == ("flusensieb", "de", 1)
+        columns = set(SearchQuery.__table__.columns.keys())
+        assert not {"ip", "address", "user_agent", "session"} & columns
+        log_id = entry.id
+    link = f"/de/suche/treffer/{log_id}/1/waschmaschine-zeigt-e18?abschnitt=ursache"
+    assert link.replace("?", "?") in page.replace("&amp;", "&")
+    response = client.get(link)
+    assert response.headers["Location"] == "/de/artikel/waschmaschine-zeigt-e18#ursache"
+    with site.app_context():
+        entry = db.session.get(SearchQuery, log_id)
+        assert (entry.clicked_slug, entry.clicked_rank) == ("waschmaschine-zeigt-e18", 1)
+
+
+def test_staff_sees_content_gaps_and_can_export_them(site, client, editor_client):
+    client.get("/de/suche?q=Zeitmaschine")
+    client.get("/de/suche?q==HYPERLINK(1)")
+    client.get("/de/suche?q=Flusensieb")
+    page = editor_client.get("/staff/search/").get_data(as_text=True)
+    gaps = page.split("Inhaltslücken")[1].split("</table>")[0]
+    assert "zeitmaschine" in gaps and "flusensieb" not in gaps
+    assert "/staff/articles/new?title=zeitmaschine&amp;language=de" in gaps
+    nobody = page.split("niemand geöffnet")[1].split("</table>")[0]
+    assert "flusensieb" in nobody
+    csv_text = editor_client.get("/staff/search/export.csv?tage=7").get_data(as_text=True)
+    assert csv_text.splitlines()[0] == "query,language,searches,results,clicks,click_rate"
+    assert "zeitmaschine,de,1,0,0,0.000" in csv_text
+    assert "'=hyperlink(1)" in csv_text
+
+
+def test_synonyms_edited_by_staff_apply_without_reindex(site, client, editor_client):
+    assert titles(client, "Klappergeräusch") == []
+    page = editor_client.get("/staff/search/synonyms").get_data(as_text=True)
+    assert "Spülmaschine = Geschirrspüler" in page
+    response = editor_client.post(
+        "/staff/search/synonyms",
+        data={"de": "Klappergeräusch = Flusensieb", "en": "fridge = refrigerator"},
+    )
+    assert response.status_code == 302
+    assert titles(client, "Klappergeräusch") == ["Waschmaschine zeigt E18"]
+
+
+def test_bad_synonym_lines_are_refused_and_the_text_kept(site, editor_client):
+    page = editor_client.post(
+        "/staff/search/synonyms", data={"de": "Therme = Gastherme\nnur ein Wort", "en": ""}
+    ).get_data(as_text=True)
+    assert "Zeile 2 ist keine Synonymgruppe: nur ein Wort" in page
+    assert "Therme = Gastherme\nnur ein Wort" in page
