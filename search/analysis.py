@@ -40,7 +40,7 @@ def _strip_marks(text: str) -> str:
     )
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=20_000)
 def fold(word: str, language: str) -> str:
     """Lower-case and fold spelling variants; German also maps ß->ss and ae/oe/ue->a/o/u."""
     word = word.lower().replace("ß", "ss")
@@ -82,7 +82,7 @@ class FoldFilter(Filter):
             yield token
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def _stem(word: str, language: str) -> str:
     if any(ch.isdigit() for ch in word):
         return word  # codes and model numbers stay whole

@@ -5,6 +5,7 @@ never called: each thread keeps one searcher and replaces it when ``up_to_date()
 """
 
 import contextlib
+import os
 import shutil
 import threading
 import time
@@ -14,7 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 from whoosh.writing import CLEAR
 
 from search.analysis import (
@@ -27,10 +29,14 @@ from search.analysis import (
 )
 from search.compounds import Decompounder, shipped_words
 from search.documents import Document
+from search.storage import install as install_copy_free_reads
+
+install_copy_free_reads()
 
 WRITE_TIMEOUT = 10.0
 OPEN_RETRIES = 3
 VOCABULARY_TTL = 300.0
+BUILD_PROCS = max(1, min(4, os.cpu_count() or 1))
 INDEX_NAME = "articles"
 
 
@@ -57,35 +63,42 @@ def _quietly(action, *args, **kwargs):
     raise IndexUnavailable(failure)
 
 
+# Where a word stands adds to its hit's score: title over tags over summary (with headings).
+PLACES = ("title_terms", "tag_terms", "summary_terms")
+
+
 def make_schema(language: str) -> Schema:
-    text = text_analyzer(language)
+    """One indexed field holds all searchable text; columns say where each term stands."""
     return Schema(
-        slug=ID(stored=True, unique=True),
+        slug=ID(stored=True, unique=True, sortable=True),
         category=ID(stored=True),
         category_name=STORED(),
         display_title=STORED(),
         summary_text=STORED(),
         sections=STORED(),
-        title=TEXT(analyzer=text),
-        tags=TEXT(analyzer=text),
-        summary=TEXT(analyzer=text),
-        headings=TEXT(analyzer=text),
-        body=TEXT(analyzer=text),
+        text=TEXT(analyzer=text_analyzer(language)),
         prefix=TEXT(analyzer=prefix_analyzer(language), phrase=False),
         spell=TEXT(analyzer=spelling_analyzer(language), phrase=False, spelling=True),
+        **{place: COLUMN(VarBytesColumn()) for place in PLACES},
     )
 
 
-def _with_parts(decompounder: Decompounder | None, text: str) -> str:
-    """The text followed by the parts of its compounds, so parts count as that field's words."""
+def _terms(language: str, text: str) -> bytes:
+    return " ".join(sorted({t.text for t in text_analyzer(language)(text)})).encode("utf-8")
+
+
+def _parts(decompounder: Decompounder | None, text: str) -> str:
+    """The parts of the text's compounds, so that they count as words of that text."""
     if decompounder is None:
-        return text
-    parts = [p for word in set(words(text)) for p in decompounder.split(fold(word, "de"))]
-    return f"{text}\n{' '.join(parts)}" if parts else text
+        return ""
+    return " ".join(p for word in set(words(text)) for p in decompounder.split(fold(word, "de")))
 
 
 def _fields(document: Document, decompounder: Decompounder | None) -> dict:
     tags = " ".join(document.tags)
+    summary = f"{document.summary}\n{document.headings}"
+    everything = "\n".join([document.title, tags, summary, document.body])
+    title = f"{document.title} {_parts(decompounder, document.title)}"
     return {
         "slug": document.slug,
         "category": document.category,
@@ -93,13 +106,12 @@ def _fields(document: Document, decompounder: Decompounder | None) -> dict:
         "display_title": document.title,
         "summary_text": document.summary,
         "sections": [(s.anchor, s.heading, s.text) for s in document.sections],
-        "title": _with_parts(decompounder, document.title),
-        "tags": _with_parts(decompounder, tags),
-        "summary": _with_parts(decompounder, document.summary),
-        "headings": _with_parts(decompounder, document.headings),
-        "body": _with_parts(decompounder, document.body),
-        "prefix": _with_parts(decompounder, f"{document.title} {tags} {document.headings}"),
-        "spell": " ".join([document.title, tags, document.summary, document.body]),
+        "text": f"{everything}\n{_parts(decompounder, everything)}",
+        "prefix": f"{title} {tags} {document.headings}",
+        "spell": everything,
+        "title_terms": _terms(document.language, title),
+        "tag_terms": _terms(document.language, f"{tags} {_parts(decompounder, tags)}"),
+        "summary_terms": _terms(document.language, f"{summary} {_parts(decompounder, summary)}"),
     }
 
 
@@ -147,9 +159,18 @@ class LanguageIndex:
             self.close()
         # Whoosh retries vanished files itself; still missing afterwards means damaged.
         self._local.searcher = _quietly(self._index().searcher)
+        self._local.columns = {}
         if self._local.searcher is None:
             raise IndexUnavailable(f"index files missing in {self.folder}")
         return self._local.searcher
+
+    def column(self, name: str):
+        """A column reader of this thread's searcher; opening one costs milliseconds."""
+        searcher = self.searcher()
+        columns = self._local.columns
+        if name not in columns:
+            columns[name] = searcher.reader().column_reader(name)
+        return columns[name]
 
     def close(self) -> None:
         """Close this thread's searcher."""
@@ -166,15 +187,12 @@ class LanguageIndex:
         built, decompounder = self._vocabulary
         if decompounder is None or time.monotonic() - built > VOCABULARY_TTL:
             vocabulary = list(shipped_words())
-            try:
-                reader = self.searcher().reader()
+            with contextlib.suppress(IndexUnavailable):  # then the shipped words alone
                 vocabulary.extend(
-                    term
-                    for term in reader.field_terms("spell")
-                    if reader.doc_frequency("spell", term) >= 2
+                    text.decode("utf-8")
+                    for text, info in self.searcher().reader().iter_field("spell")
+                    if info.doc_frequency() >= 2
                 )
-            except IndexUnavailable:
-                pass
             decompounder = Decompounder(vocabulary)
             self._vocabulary = (time.monotonic(), decompounder)
         return decompounder
@@ -208,7 +226,7 @@ class LanguageIndex:
             self.folder.mkdir(parents=True, exist_ok=True)
             whoosh_index.create_in(self.folder, self.schema, indexname=INDEX_NAME)
             self._ix = None
-        writer = self._index().writer(timeout=WRITE_TIMEOUT, limitmb=256)
+        writer = self._index().writer(timeout=WRITE_TIMEOUT, limitmb=256, procs=BUILD_PROCS)
         try:
             for document in documents:
                 writer.add_document(**_fields(document, decompounder))

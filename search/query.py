@@ -1,12 +1,15 @@
-"""From what a customer typed to a Whoosh query.
+"""From what a customer typed to a Whoosh query, and to what ranks its hits.
 
-Each word (or run of words that a synonym group knows) becomes one unit: the word in every
-text field with its boost, its synonyms, its compound parts, and its prefix in titles.
-All units are required first; any unit is enough only when that finds nothing.
+Retrieval uses only the all-text field: each word (or run of words a synonym group knows)
+becomes one unit that matches the word, its synonyms and its compound parts; terms the index
+does not hold are left out, because every extra branch costs a posting list to walk. Where
+a word stands (title, tags, summary) is scored afterwards on the best candidates.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import combinations
 
 from whoosh.query import And, Or, Phrase, Query, Term
 
@@ -14,15 +17,8 @@ from search.analysis import PREFIX_MAX, PREFIX_MIN, fold, question_words, term, 
 from search.compounds import Decompounder
 from search.synonyms import MAX_MEMBER_WORDS, Synonyms
 
-FIELD_BOOSTS = {
-    "title": 4.0,
-    "tags": 3.0,
-    "summary": 2.0,
-    "headings": 1.5,
-    "body": 1.0,
-}
-PREFIX_BOOST = 1.0
 SYNONYM_BOOST = 0.5
+MAX_RELAXED_UNITS = 6
 MAX_WORDS = 12
 _QUOTED = re.compile(r'"([^"]*)"')
 
@@ -49,44 +45,66 @@ class Unit:
     """One thing the customer asked for, and the terms that answer it."""
 
     surface: tuple[str, ...]
-    query: Query
+    query: Query | None = None
     terms: set[str] = field(default_factory=set)
     prefixes: set[str] = field(default_factory=set)
 
 
 class QueryBuilder:
-    """Builds queries for one language with its synonyms and compound splitter."""
+    """Builds queries for one language with its synonyms, compound splitter and vocabulary.
 
-    def __init__(self, language: str, synonyms: Synonyms | None, decompounder: Decompounder | None):
+    :param known: tells whether the index holds a term in a field, so that absent ones are
+        left out of the query.
+    """
+
+    def __init__(
+        self,
+        language: str,
+        synonyms: Synonyms | None,
+        decompounder: Decompounder | None,
+        known: Callable[[str, str], bool],
+    ):
         self.language = language
         self.synonyms = synonyms
         self.decompounder = decompounder
+        self.known = known
 
-    def _word(self, word: str, unit: Unit) -> Query | None:
+    def _word(self, word: str, unit: Unit, main: bool, last: bool) -> Query | None:
         index_term = term(word, self.language)
         if index_term is None:
             return None
         unit.terms.add(index_term)
-        alternatives: list[Query] = [
-            Term(name, index_term, boost=boost) for name, boost in FIELD_BOOSTS.items()
-        ]
+        alternatives: list[Query] = []
+        if self.known("text", index_term):
+            alternatives.append(Term("text", index_term))
         folded = fold(word, self.language)
-        parts = self.decompounder.split(folded) if self.decompounder else []
+        parts = self.decompounder.split(folded) if self.decompounder and main else []
         part_terms = [t for t in (term(p, self.language) for p in parts) if t]
-        if len(part_terms) > 1:
+        if len(part_terms) > 1 and all(self.known("text", t) for t in part_terms):
             unit.terms.update(part_terms)
-            alternatives.append(
-                And(
-                    [Or([Term(n, t, boost=b) for n, b in FIELD_BOOSTS.items()]) for t in part_terms]
-                )
-            )
-        if len(folded) >= PREFIX_MIN and not folded.isdigit():
-            unit.prefixes.add(folded[:PREFIX_MAX])
-            alternatives.append(Term("prefix", folded[:PREFIX_MAX], boost=PREFIX_BOOST))
-        return Or(alternatives)
+            alternatives.append(And([Term("text", t) for t in part_terms]))
+        prefix = folded[:PREFIX_MAX]
+        if (
+            main
+            and last
+            and not alternatives
+            and len(prefix) >= PREFIX_MIN
+            and self.known("prefix", prefix)
+        ):
+            unit.prefixes.add(prefix)
+            alternatives.append(Term("prefix", prefix))
+        if not alternatives:
+            return None
+        return alternatives[0] if len(alternatives) == 1 else Or(alternatives)
 
-    def _member(self, member: tuple[str, ...], unit: Unit) -> Query | None:
-        parts = [q for q in (self._word(w, unit) for w in member) if q is not None]
+    def _member(self, member: tuple[str, ...], unit: Unit, main: bool, last: bool):
+        parts = []
+        for position, word in enumerate(member):
+            query = self._word(word, unit, main, last and position == len(member) - 1)
+            if query is None and len(member) > 1:
+                return None  # a phrase-like member needs all its words
+            if query is not None:
+                parts.append(query)
         if not parts:
             return None
         return parts[0] if len(parts) == 1 else And(parts)
@@ -103,17 +121,20 @@ class QueryBuilder:
                 members = self.synonyms.alternatives(run) if self.synonyms else []
                 if members or size == 1:
                     break
-            unit = Unit(surface=run, query=None)
+            unit = Unit(surface=run)
+            last = position + len(run) == len(found)
             queries = []
             for member in members or [run]:
-                query = self._member(member, unit)
-                if query is not None and self.synonyms and self.synonyms.same(member, run):
+                main = not members or self.synonyms.same(member, run)
+                query = self._member(member, unit, main, last)
+                if query is not None and main:
                     queries.insert(0, query)
                 elif query is not None:
                     query.boost = SYNONYM_BOOST
                     queries.append(query)
             if queries:
                 unit.query = queries[0] if len(queries) == 1 else Or(queries)
+            if unit.terms:
                 units.append(unit)
             position += len(run)
         return units
@@ -123,45 +144,67 @@ class QueryBuilder:
         if not terms:
             return None, set()
         if len(terms) == 1:
-            return Or([Term(n, terms[0], boost=b) for n, b in FIELD_BOOSTS.items()]), set(terms)
-        return Or([Phrase("title", terms, boost=4.0), Phrase("body", terms)]), set(terms)
+            return Term("text", terms[0]), set(terms)
+        return Phrase("text", terms), set(terms)
 
-    def build(self, parsed: ParsedQuery, require_all: bool) -> "Built":
-        """Return the query, what its matches look like (for snippets), and its units."""
+    def build(self, parsed: ParsedQuery, level: str) -> "Built | None":
+        """The query at one level of strictness, or None when the level adds nothing.
+
+        ``all``: every unit; ``all_but_one``: any combination missing one unit (a union of
+        cheap intersections, so that matching more words still ranks first); ``any``: at
+        least one unit, ranked by how many match.
+        """
         units = self.units(parsed.words)
         phrases = [self.phrase(p) for p in parsed.phrases]
-        matcher = Matcher(self.language)
+        matcher = Matcher(self.language, wanted=max(1, len(units) + len(phrases)))
         for unit in units:
             matcher.terms |= unit.terms
             matcher.prefixes |= unit.prefixes
         for _, terms in phrases:
             matcher.terms |= terms
-        required = [q for q, _ in phrases if q is not None]
-        optional = [unit.query for unit in units]
-        if not required and not optional:
-            query = None
-        elif require_all or not optional:
-            query = And(required + optional)
+        required = [q for q, _ in phrases]
+        optional = [unit.query for unit in units if unit.query is not None]
+        if level != "all" and len(units) < 2:
+            return None
+        if level == "all_but_one" and len(units) > MAX_RELAXED_UNITS:
+            return None
+        if None in required or not units + phrases:
+            query = None  # a phrase cannot match, or nothing was asked
+        elif level == "all":
+            query = And(required + optional) if len(optional) == len(units) else None
+        elif level == "all_but_one":
+            combos = (
+                [And(list(c)) for c in combinations(optional, len(units) - 1)]
+                if len(optional) >= len(units) - 1
+                else []
+            )
+            query = And([*required, Or(combos)]) if combos else None
         else:
-            either = Or(optional)
-            query = And([*required, either]) if required else either
-        return Built(query, matcher, [] if require_all else units)
+            query = And([*required, Or(optional)]) if optional else None
+        return Built(query, matcher, units, partial=level == "any")
 
 
 @dataclass
 class Built:
-    """A query ready to run; ``units`` is set when hits may match only some of them."""
+    """A query ready to run. ``partial``: hits may match only some of the units."""
 
     query: Query | None
     matcher: "Matcher"
     units: list[Unit]
+    partial: bool = False
 
     def coverage(self, matched: set[tuple[str, bytes]]) -> int:
         """How many units a hit matched, given Whoosh's (field, term) pairs."""
         found = {(name, text.decode("utf-8")) for name, text in matched}
-        words = {text for name, text in found if name != "prefix"}
+        texts = {text for name, text in found if name != "prefix"}
         prefixes = {text for name, text in found if name == "prefix"}
-        return sum(1 for u in self.units if u.terms & words or u.prefixes & prefixes)
+        return sum(1 for u in self.units if u.terms & texts or u.prefixes & prefixes)
+
+    def share_in(self, terms: set[str]) -> float:
+        """The share of units with a term among ``terms`` (a hit's title, tags or summary)."""
+        if not self.units:
+            return 0.0
+        return sum(1 for u in self.units if u.terms & terms) / len(self.units)
 
 
 @dataclass
@@ -171,12 +214,16 @@ class Matcher:
     language: str
     terms: set[str] = field(default_factory=set)
     prefixes: set[str] = field(default_factory=set)
+    wanted: int = 1
+    _seen: dict[str, bool] = field(default_factory=dict, repr=False)
 
     def __call__(self, word: str) -> bool:
-        index_term = term(word, self.language)
-        if index_term is None:
-            return False
-        if index_term in self.terms:
-            return True
-        folded = fold(word, self.language)
-        return any(folded.startswith(prefix) for prefix in self.prefixes)
+        known = self._seen.get(word)
+        if known is None:
+            index_term = term(word, self.language)
+            folded = fold(word, self.language)
+            known = index_term is not None and (
+                index_term in self.terms or any(folded.startswith(p) for p in self.prefixes)
+            )
+            self._seen[word] = known
+        return known

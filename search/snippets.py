@@ -5,7 +5,8 @@ import re
 from collections.abc import Callable
 
 SNIPPET_CHARS = 220
-MAX_SENTENCES = 400
+MAX_SENTENCES = 150
+ENOUGH = 3  # distinct matched words that make a sentence good enough to stop looking
 _SENTENCE = re.compile(r"(?<=[.!?:])\s+|\n+")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -34,9 +35,16 @@ def _window(sentence: str, matches: Callable[[str], bool]) -> str:
 
 
 def snippet(
-    sections: list[tuple[str | None, str, str]], fallback: str, matches: Callable[[str], bool]
+    sections: list[tuple[str | None, str, str]],
+    fallback: str,
+    matches: Callable[[str], bool],
+    enough: int = ENOUGH,
 ) -> tuple[str, str | None]:
-    """Return (escaped HTML snippet, anchor of the section it comes from)."""
+    """Return (escaped HTML snippet, anchor of the section it comes from).
+
+    The first sentence that matches ``enough`` different words wins; else the best one seen.
+    """
+    enough = min(enough, ENOUGH)
     best: tuple[int, str, str | None] | None = None
     seen = 0
     for anchor, heading, text in sections:
@@ -44,9 +52,13 @@ def snippet(
             seen += 1
             if seen > MAX_SENTENCES:
                 break
-            hits = len({m.group().lower() for m in _WORD.finditer(sentence) if matches(m.group())})
+            hits = len({w.lower() for w in _WORD.findall(sentence) if matches(w)})
             if hits and (best is None or hits > best[0]):
                 best = (hits, sentence.strip(), anchor)
+                if hits >= enough:
+                    break
+        if seen > MAX_SENTENCES or (best and best[0] >= enough):
+            break
     if best is None:
         return html.escape(fallback[:SNIPPET_CHARS]), None
     return _mark(_window(best[1], matches), matches), best[2]

@@ -101,3 +101,15 @@ def test_damaged_index_is_reported_and_rebuild_repairs_it(tmp_path, damage):
         search(fresh, "Kessel", "de")
     fresh.rebuild([version(2)])
     assert [h.title for h in search(fresh, "Kessel", "de").hits] == ["Kesselstein Version 2"]
+
+
+def test_segments_are_read_from_the_memory_map_without_copies(tmp_path):
+    from search.storage import ViewStream
+
+    index = SearchIndex(tmp_path)
+    index.rebuild([version(1)])
+    reader = index["de"].searcher().reader()
+    ((segment_reader, _),) = reader.leaf_readers()
+    postings = segment_reader._terms._postfile  # the largest part of a segment
+    assert isinstance(postings.file, ViewStream)
+    assert [h.title for h in search(index, "Kesselstein", "de").hits] == ["Kesselstein Version 1"]
