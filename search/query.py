@@ -181,7 +181,7 @@ class QueryBuilder:
             query = And([*required, Or(combos)]) if combos else None
         else:
             query = And([*required, Or(optional)]) if optional else None
-        return Built(query, matcher, units, partial=level == "any")
+        return Built(query, matcher, units, partial=level != "all")
 
 
 @dataclass

@@ -144,16 +144,19 @@ def _search_one(
         index.decompounder(),
         known=lambda name, text: reader.doc_frequency(name, text) > 0,
     )
-    # All words first; else all but one; else any. "Any" is a superset ranked by how many
-    # words match, so it also runs when "all but one" cannot fill the page.
+    # All words first; then all but one; then any. Each level holds the one before and ranks
+    # by how many words match, so a level that cannot fill the page hands on to the next.
+    best: tuple[int, list[Hit]] = (0, [])
     for level in ("all", "all_but_one", "any"):
         built = builder.build(parsed, level)
         if built is None or built.query is None:
             continue
         total, hits = _run(index, built, category, page, per_page, rank_boost)
-        if total and (level != "all_but_one" or total >= page * per_page):
-            return total, hits
-    return 0, []
+        if total > best[0]:
+            best = (total, hits)
+        if total >= page * per_page:
+            break
+    return best
 
 
 def search(

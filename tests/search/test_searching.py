@@ -168,3 +168,9 @@ def test_empty_and_stopword_queries_find_nothing(index):
     assert search(index, "", "de").total == 0
     assert search(index, '""', "de").total == 0
     assert search(index, "und oder", "de").total == 0
+
+
+def test_few_matches_for_all_words_are_followed_by_closer_misses(index):
+    found = slugs(index, "Brenner Druck")
+    assert found[0] == "wartung-getrennt"  # the only article with both words comes first
+    assert "heizungswartung" in found[1:]
