@@ -67,21 +67,6 @@ class CodeTokenizer(Tokenizer):
         return self.words(normalise_codes(value), **kwargs)
 
 
-class FoldFilter(Filter):
-    """Fold each token with :func:`fold` for one language."""
-
-    def __init__(self, language: str):
-        self.language = language
-
-    def __eq__(self, other):
-        return type(self) is type(other) and self.language == other.language
-
-    def __call__(self, tokens):
-        for token in tokens:
-            token.text = fold(token.text, self.language)
-            yield token
-
-
 @lru_cache(maxsize=50_000)
 def _stem(word: str, language: str) -> str:
     if any(ch.isdigit() for ch in word):
@@ -89,8 +74,8 @@ def _stem(word: str, language: str) -> str:
     return stemmer_for_language(language)(word)
 
 
-class StemFilter(Filter):
-    """Snowball stemming that leaves tokens with digits alone."""
+class _WordFilter(Filter):
+    """Replace each token's text by ``transform(text, language)``, set by subclasses."""
 
     def __init__(self, language: str):
         self.language = language
@@ -100,8 +85,20 @@ class StemFilter(Filter):
 
     def __call__(self, tokens):
         for token in tokens:
-            token.text = _stem(token.text, self.language)
+            token.text = self.transform(token.text, self.language)
             yield token
+
+
+class FoldFilter(_WordFilter):
+    """Fold spelling variants with :func:`fold`."""
+
+    transform = staticmethod(fold)
+
+
+class StemFilter(_WordFilter):
+    """Snowball stemming that leaves tokens with digits alone."""
+
+    transform = staticmethod(_stem)
 
 
 @lru_cache(maxsize=4)
