@@ -90,8 +90,10 @@ def api_search():
         return _api_error("lang must be one of: " + ", ".join(SUPPORTED_LANGUAGES))
     if page is None:
         return _api_error("page must be a whole number from 1 to 100")
-    if category and catalog.category_by_path(lang, category) is None:
-        return _api_error(f"unknown category {category!r} for lang {lang!r}")
+    if category:
+        found = catalog.category_by_path(lang, category)
+        if found is None or found.parent_id is not None:
+            return _api_error(f"unknown top-level category {category!r} for lang {lang!r}")
     found = searching.find(query, lang, category, page, PER_PAGE).results
     return jsonify(
         query=query,

@@ -162,6 +162,11 @@ def test_other_language_results_are_marked(site, client):
     assert "diese Artikel sind auf Englisch" in page and "Fridge not cooling" in page
 
 
+def test_category_filter_in_the_api(site, client):
+    found = client.get("/api/search?q=Techniker+Flusensieb&category=heizung").json
+    assert [r["title"] for r in found["results"]] == ["Heizungswartung im Herbst"]
+
+
 def test_category_filter_on_the_page(site, client):
     page = client.get("/de/suche?q=Techniker+Flusensieb&kategorie=heizung").get_data(as_text=True)
     assert "Heizungswartung im Herbst" in page and "Waschmaschine zeigt E18" not in page
@@ -185,7 +190,8 @@ def test_search_api_answers_the_documented_shape(site, client):
         ("q=E18&lang=fr", "lang must be"),
         ("q=E18&page=0", "page must be"),
         ("q=E18&page=abc", "page must be"),
-        ("q=E18&category=gibts-nicht", "unknown category"),
+        ("q=E18&category=gibts-nicht", "unknown top-level category"),
+        ("q=E18&category=waschmaschinen/probleme-loesen", "unknown top-level category"),
     ],
 )
 def test_search_api_refuses_bad_parameters_with_a_reason(site, client, query, reason):
