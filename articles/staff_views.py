@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from articles import authoring
 from articles.forms import ArticleForm, ConfirmForm, ImageUploadForm
@@ -50,7 +51,8 @@ def _content(form: ArticleForm) -> authoring.Content:
 
 
 def _category_paths() -> list[str]:
-    return sorted({c.full_name for c in db.session.scalars(select(Category))})
+    categories = db.session.scalars(select(Category).options(joinedload(Category.parent)))
+    return sorted({c.full_name for c in categories})
 
 
 def _render_editor(form: ArticleForm, article: Article | None, preview: str | None = None):

@@ -147,13 +147,8 @@ class QueryBuilder:
             return Term("text", terms[0]), set(terms)
         return Phrase("text", terms), set(terms)
 
-    def build(self, parsed: ParsedQuery, level: str) -> "Built | None":
-        """The query at one level of strictness, or None when the level adds nothing.
-
-        ``all``: every unit; ``all_but_one``: any combination missing one unit (a union of
-        cheap intersections, so that matching more words still ranks first); ``any``: at
-        least one unit, ranked by how many match.
-        """
+    def prepare(self, parsed: ParsedQuery) -> "Plan":
+        """Analyse the words once; the plan then yields the query for each level."""
         units = self.units(parsed.words)
         phrases = [self.phrase(p) for p in parsed.phrases]
         matcher = Matcher(self.language, wanted=max(1, len(units) + len(phrases)))
@@ -162,13 +157,31 @@ class QueryBuilder:
             matcher.prefixes |= unit.prefixes
         for _, terms in phrases:
             matcher.terms |= terms
-        required = [q for q, _ in phrases]
+        return Plan(units, [query for query, _ in phrases], matcher)
+
+
+@dataclass
+class Plan:
+    """The analysed query: its units, its required phrases, and how to highlight it."""
+
+    units: list[Unit]
+    phrases: list[Query | None]
+    matcher: "Matcher"
+
+    def at(self, level: str) -> "Built | None":
+        """The query at one level of strictness, or None when the level adds nothing.
+
+        ``all``: every unit; ``all_but_one``: any combination missing one unit (a union of
+        cheap intersections, so that matching more words still ranks first); ``any``: at
+        least one unit, ranked by how many match.
+        """
+        units, required = self.units, self.phrases
         optional = [unit.query for unit in units if unit.query is not None]
         if level != "all" and len(units) < 2:
             return None
         if level == "all_but_one" and len(units) > MAX_RELAXED_UNITS:
             return None
-        if None in required or not units + phrases:
+        if None in required or not units + required:
             query = None  # a phrase cannot match, or nothing was asked
         elif level == "all":
             query = And(required + optional) if len(optional) == len(units) else None
@@ -181,7 +194,7 @@ class QueryBuilder:
             query = And([*required, Or(combos)]) if combos else None
         else:
             query = And([*required, Or(optional)]) if optional else None
-        return Built(query, matcher, units, partial=level != "all")
+        return Built(query, self.matcher, units, partial=level != "all")
 
 
 @dataclass

@@ -146,9 +146,10 @@ def _search_one(
     )
     # All words first; then all but one; then any. Each level holds the one before and ranks
     # by how many words match, so a level that cannot fill the page hands on to the next.
+    plan = builder.prepare(parsed)
     best: tuple[int, list[Hit]] = (0, [])
     for level in ("all", "all_but_one", "any"):
-        built = builder.build(parsed, level)
+        built = plan.at(level)
         if built is None or built.query is None:
             continue
         total, hits = _run(index, built, category, page, per_page, rank_boost)
