@@ -4,11 +4,12 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from articles import cli, indexing, search_views, staff_views, views
+    from articles import cli, feedback_views, indexing, search_views, staff_views, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(staff_views.bp)
     app.register_blueprint(search_views.bp)
+    app.register_blueprint(feedback_views.bp)
     app.cli.add_command(cli.articles_cli)
     app.cli.add_command(cli.search_cli)
     indexing.init_app(app)

@@ -6,6 +6,7 @@ from datetime import timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
+from articles import ranking
 from articles.models import (
     Article,
     ArticleRevision,
@@ -21,6 +22,8 @@ from portal.models import utcnow
 LATEST_COUNT = 6
 POPULAR_DAYS = 90
 RELATED_COUNT = 5
+HELPFUL_COUNT = 5
+HELPFUL_CANDIDATES = 500
 
 
 @dataclass
@@ -182,3 +185,21 @@ def popular(language: str, count: int = LATEST_COUNT) -> list[Article]:
         )
     )
     return found or latest(language, count)
+
+
+def frequently_helpful(
+    language: str, category: Category | None = None, count: int = HELPFUL_COUNT
+) -> list[Article]:
+    """Published articles with the best helpfulness scores, in a language or a category."""
+    slugs = ranking.best_slugs(HELPFUL_CANDIDATES)
+    if not slugs:
+        return []
+    statement = _published().where(Article.language == language, Article.slug.in_(slugs))
+    if category is not None:
+        section = db.aliased(Category)
+        statement = statement.join(section, section.id == Article.category_id).where(
+            or_(section.id == category.id, section.parent_id == category.id)
+        )
+    place = {slug: position for position, slug in enumerate(slugs)}
+    found = sorted(db.session.scalars(statement), key=lambda article: place[article.slug])
+    return found[:count]

@@ -1,12 +1,12 @@
-"""Forms of the knowledge base: the article editor and image uploads."""
+"""Forms of the knowledge base: the article editor, image uploads, and the vote on articles."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from articles.models import BODY_MAX, SUMMARY_MAX, TITLE_MAX
+from articles.models import BODY_MAX, COMMENT_MAX, SUMMARY_MAX, TITLE_MAX, Reason
 
 
 def language_choices():
@@ -72,3 +72,48 @@ class SynonymsForm(FlaskForm):
         validators=[Length(max=50_000)],
         description=_l('One group per line, e.g. "fridge = refrigerator".'),
     )
+
+
+def reason_labels() -> dict[str, str]:
+    return {
+        Reason.OUTDATED.value: _l("It is out of date"),
+        Reason.UNCLEAR.value: _l("It is hard to understand"),
+        Reason.NOT_SOLVED.value: _l("It did not solve my problem"),
+        Reason.BROKEN.value: _l("A link or image is broken"),
+        Reason.OTHER.value: _l("Something else"),
+    }
+
+
+def reason_choices() -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in reason_labels().items()]
+
+
+class VoteForm(FlaskForm):
+    """ "Was this article helpful?" and, after "No", what was missing."""
+
+    vote = SelectField(choices=[SelectChoice(value) for value in ("yes", "no", "withdraw")])
+    reason = RadioField(_l("What was missing?"), choices=reason_choices, validators=[Optional()])
+    comment = TextAreaField(
+        _l("Anything else you want to tell us? (optional)"),
+        validators=[
+            Length(
+                max=COMMENT_MAX,
+                message=_l("Your comment has %(length)d characters; please keep it to %(max)d."),
+            )
+        ],
+        render_kw={"maxlength": COMMENT_MAX, "rows": 4},
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        """The "what was missing" form, once sent, needs a reason or a comment."""
+        if not super().validate(extra_validators):
+            return False
+        sent_details = bool(self.comment.raw_data)
+        if (
+            sent_details
+            and self.vote.data == "no"
+            and not (self.reason.data or self.comment.data.strip())
+        ):
+            self.reason.errors.append(_l("Please choose what was missing or write a comment."))
+            return False
+        return True

@@ -1,10 +1,13 @@
-"""Knowledge-base data: categories, articles, their revisions, tags and images."""
+"""Knowledge-base data: categories, articles, their revisions, tags, images, and what
+customers did with them (searches, views, votes)."""
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
+    Boolean,
     Column,
+    Date,
     Enum,
     ForeignKey,
     Integer,
@@ -182,3 +185,64 @@ class SynonymList(db.Model):
     text: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+
+class Reason(enum.StrEnum):
+    """Why an article did not help, as customers pick it after "Nein"."""
+
+    OUTDATED = "outdated"
+    UNCLEAR = "unclear"
+    NOT_SOLVED = "not_solved"
+    BROKEN = "broken"
+    OTHER = "other"
+
+
+COMMENT_MAX = 1000
+
+
+class ArticleVote(db.Model):
+    """One visitor's current judgement of one article; changing it updates this row.
+
+    ``counted`` is false when the visitor's address had already given the article its daily
+    share of votes: the vote is kept for the visitor but moves no score.
+    """
+
+    __tablename__ = "article_vote"
+    __table_args__ = (UniqueConstraint("article_id", "visitor"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
+    revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("article_revision.id", ondelete="SET NULL"), index=True
+    )
+    visitor: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(32))
+    day: Mapped[date] = mapped_column(Date)
+    helpful: Mapped[bool] = mapped_column(Boolean)
+    counted: Mapped[bool] = mapped_column(Boolean, default=True)
+    reason: Mapped[Reason | None] = mapped_column(
+        Enum(Reason, name="vote_reason", values_callable=lambda r: [m.value for m in r])
+    )
+    comment: Mapped[str | None] = mapped_column(Text)
+    query: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    article: Mapped[Article] = relationship()
+    revision: Mapped[ArticleRevision | None] = relationship()
+    resolved_by: Mapped[User | None] = relationship()
+
+
+class ArticleView(db.Model):
+    """An article seen by one visitor on one day; the unique key makes counting idempotent."""
+
+    __tablename__ = "article_view"
+    __table_args__ = (UniqueConstraint("article_id", "day", "visitor"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date, index=True)
+    visitor: Mapped[str] = mapped_column(String(64))
+    query: Mapped[str | None] = mapped_column(String(200))

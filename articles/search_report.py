@@ -1,7 +1,5 @@
 """What customers search for and do not find: the numbers behind the staff search page."""
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -10,6 +8,7 @@ from sqlalchemy import func, select
 from articles.models import SearchQuery
 from portal.extensions import db
 from portal.models import utcnow
+from portal.spreadsheets import csv_text
 
 
 @dataclass(frozen=True)
@@ -71,24 +70,18 @@ def report(days: int = 30, limit: int = 25) -> Report:
     )
 
 
-def _cell(text: str) -> str:
-    """Keep spreadsheets from running a query that starts like a formula."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def as_csv(days: int) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["query", "language", "searches", "results", "clicks", "click_rate"])
-    for row in query_rows(days):
-        writer.writerow(
+    return csv_text(
+        ["query", "language", "searches", "results", "clicks", "click_rate"],
+        (
             [
-                _cell(row.query),
+                row.query,
                 row.language,
                 row.searches,
                 row.results,
                 row.clicks,
                 f"{row.click_rate:.3f}",
             ]
-        )
-    return buffer.getvalue()
+            for row in query_rows(days)
+        ),
+    )

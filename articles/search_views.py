@@ -16,7 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from articles import catalog, search_report, searching
+from articles import catalog, search_report, searching, visitors
 from articles.forms import SynonymsForm
 from portal.auth import role_required
 from portal.config import SUPPORTED_LANGUAGES
@@ -64,7 +64,7 @@ def results(lang: str):
 def click(lang: str, log_id: int, rank: int, slug: str):
     """Record which result a search led to, then go there."""
     article = catalog.published_by_slug(slug) or abort(404)
-    searching.record_click(log_id, slug, rank)
+    visitors.remember_search(slug, searching.record_click(log_id, slug, rank))
     anchor = request.args.get("abschnitt", "")
     target = url_for("articles.detail", lang=article.language, slug=slug)
     if re.fullmatch(r"[a-z0-9-]{1,80}", anchor):

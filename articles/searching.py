@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select, update
 
-from articles import catalog
+from articles import catalog, ranking
 from articles.indexing import rebuild_in_background, rebuilding, search_index
 from articles.models import SearchQuery, SynonymList
 from portal.config import SUPPORTED_LANGUAGES
@@ -93,6 +93,7 @@ def find(
             per_page=per_page,
             synonyms=synonyms,
             other_language=other_language(language),
+            rank_boost=ranking.search_boost(),
         )
         from_index = True
     except IndexUnavailable:
@@ -108,14 +109,15 @@ def find(
     return Outcome(results, log_id, from_index)
 
 
-def record_click(log_id: int, slug: str, rank: int) -> None:
-    """Remember the first result a search led to."""
+def record_click(log_id: int, slug: str, rank: int) -> str | None:
+    """Remember the first result a search led to; returns the query searched for."""
     db.session.execute(
         update(SearchQuery)
         .where(SearchQuery.id == log_id, SearchQuery.clicked_slug.is_(None))
         .values(clicked_slug=slug[:120], clicked_rank=rank)
     )
     db.session.commit()
+    return db.session.scalar(select(SearchQuery.query).where(SearchQuery.id == log_id))
 
 
 def popular_queries(language: str, prefix: str, limit: int) -> list[str]:

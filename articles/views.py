@@ -1,9 +1,12 @@
 """What customers see: home, categories, articles, and images."""
 
 from flask import Blueprint, abort, make_response, redirect, render_template, url_for
+from flask_login import current_user
 
-from articles import catalog
+from articles import catalog, visitors, voting
+from articles.forms import VoteForm
 from articles.images import image_by_key
+from articles.models import Article
 from portal.config import SUPPORTED_LANGUAGES
 from portal.i18n import select_locale
 
@@ -27,6 +30,7 @@ def home(lang: str):
         "articles/home.html",
         categories=catalog.top_categories(lang),
         latest=catalog.latest(lang),
+        helpful=catalog.frequently_helpful(lang),
     )
 
 
@@ -36,7 +40,12 @@ def category(lang: str, path: str):
     sections = catalog.sections_with_articles(found)
     if not sections:
         abort(404)
-    return render_template("articles/category.html", category=found, sections=sections)
+    return render_template(
+        "articles/category.html",
+        category=found,
+        sections=sections,
+        helpful=catalog.frequently_helpful(lang, found),
+    )
 
 
 @bp.get("/<lang>/artikel/<slug>")
@@ -45,13 +54,25 @@ def detail(lang: str, slug: str):
     if article is None:
         elsewhere = catalog.published_by_slug(slug) or abort(404)
         return redirect(url_for("articles.detail", lang=elsewhere.language, slug=slug), 301)
-    return render_template(
+    if not current_user.is_authenticated and not visitors.is_bot():
+        voting.record_view(article, visitors.viewer_key(), visitors.search_that_led_to(slug))
+    return render_article(article)
+
+
+def render_article(article: Article, vote_form: VoteForm | None = None, status: int = 200):
+    """The article page; with a vote form that failed, shows its errors and what was typed."""
+    visitor = visitors.visitor_id()
+    vote = voting.vote_of(article, visitors.stored_form(visitor)) if visitor else None
+    page = render_template(
         "articles/detail.html",
         article=article,
         revision=article.published,
         related=catalog.related(article),
         translations=catalog.translations(article),
+        vote=vote,
+        vote_form=vote_form or VoteForm(formdata=None),
     )
+    return page, status
 
 
 @bp.get("/media/<key>/<filename>")

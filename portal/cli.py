@@ -56,7 +56,8 @@ demo = AppGroup("demo", help="Demo content for trying the portal out.")
 
 @demo.command("load")
 def load_demo():
-    """Load demo articles and a demo admin into an empty database; print the login."""
+    """Load demo articles, their votes and a demo admin into an empty database; print the login."""
+    from articles.demo_feedback import has_votes, load_demo_feedback
     from articles.importing import has_articles, import_demo_articles
 
     login_file = Path(current_app.instance_path) / "demo_login.txt"
@@ -70,6 +71,9 @@ def load_demo():
         click.echo("The knowledge base has articles already; demo articles not loaded.")
     else:
         click.echo(f"Demo articles: {import_demo_articles().summary()}")
+    if not has_votes():
+        votes, views = load_demo_feedback()
+        click.echo(f"Demo feedback: {votes} votes, {views} views.")
     if login_file.exists():
         email, password = login_file.read_text().split()
         click.echo(f"Demo staff login: {email} / {password}")

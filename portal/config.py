@@ -54,6 +54,16 @@ def from_environment(folder: Path) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("PORTAL_LOGIN_RATE_LIMIT", "10 per minute"),
+        "VOTE_RATE_LIMIT": os.environ.get("PORTAL_VOTE_RATE_LIMIT", "30 per minute; 300 per day"),
+        "VOTE_VISITOR_RATE_LIMIT": os.environ.get(
+            "PORTAL_VOTE_VISITOR_RATE_LIMIT", "10 per minute"
+        ),
+        "HELPFULNESS_PRIOR": float(os.environ.get("PORTAL_HELPFULNESS_PRIOR", 0.5)),
+        "HELPFULNESS_PRIOR_VOTES": float(os.environ.get("PORTAL_HELPFULNESS_PRIOR_VOTES", 10)),
+        "HELPFULNESS_SEARCH_STRENGTH": float(os.environ.get("PORTAL_HELPFULNESS_STRENGTH", 0.5)),
+        "HELPFULNESS_HALF_LIFE_DAYS": float(os.environ.get("PORTAL_HELPFULNESS_HALF_LIFE", 365)),
+        "HELPFULNESS_VOTES_PER_ADDRESS": int(os.environ.get("PORTAL_VOTES_PER_ADDRESS", 3)),
+        "HELPFULNESS_CACHE_SECONDS": float(os.environ.get("PORTAL_HELPFULNESS_CACHE_SECONDS", 10)),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),

@@ -24,6 +24,11 @@ STAFF_ACCESS = {
     "search.report": {"editor", "admin"},
     "search.export": {"editor", "admin"},
     "search.synonyms": {"editor", "admin"},
+    "feedback.overview": {"editor", "admin"},
+    "feedback.export": {"editor", "admin"},
+    "feedback.export_comments": {"editor", "admin"},
+    "feedback.article": {"editor", "admin"},
+    "feedback.resolve": {"editor", "admin"},
 }
 PUBLIC = {"auth.login", "static", "i18n.switch"}
 SAMPLE_ARGS = {

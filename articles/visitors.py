@@ -1,0 +1,97 @@
+"""Who a customer is, as far as votes and view counts need to know, without keeping an address,
+and which search brought them to an article.
+
+A voter is a random id in a signed, long-lived cookie. Abuse limits and view counts use a keyed
+hash of the client address whose key changes every day, so yesterday's hashes cannot be linked
+to today's and no address can be read back from them.
+"""
+
+import hashlib
+import hmac
+import re
+import secrets
+
+from flask import Response, current_app, request, session
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from portal.models import utcnow
+
+COOKIE = "visitor"
+COOKIE_AGE = 2 * 365 * 24 * 3600
+BOTS = re.compile(
+    r"bot|crawl|spider|slurp|archiver|fetch|monitor|preview|curl|wget|httpie|python-|"
+    r"go-http|java/|okhttp|libwww|scrapy|axios|node-fetch|lighthouse",
+    re.IGNORECASE,
+)
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="visitor")
+
+
+def _daily_hash(*parts: str) -> str:
+    key = f"{current_app.secret_key}|{utcnow().date().isoformat()}".encode()
+    message = "|".join(parts).encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
+def address_hash() -> str:
+    """Today's hash of the client address, for per-address caps and rate limits."""
+    return _daily_hash("address", request.remote_addr or "")
+
+
+def viewer_key() -> str:
+    """Today's key of a reader (address and browser), so a view counts once a day even for
+    clients that keep no cookies."""
+    return _daily_hash("viewer", request.remote_addr or "", request.user_agent.string)
+
+
+def is_bot() -> bool:
+    agent = request.user_agent.string
+    return not agent or bool(BOTS.search(agent))
+
+
+def visitor_id() -> str | None:
+    """The id in this request's visitor cookie, if it carries a genuine one."""
+    raw = request.cookies.get(COOKIE)
+    if not raw:
+        return None
+    try:
+        value = _serializer().loads(raw)
+    except BadSignature:
+        return None
+    return value if isinstance(value, str) else None
+
+
+def new_visitor_id() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def stored_form(visitor: str) -> str:
+    """What the database keeps of a visitor id: a stolen table lets no one act as the visitor."""
+    return hashlib.sha256(visitor.encode()).hexdigest()
+
+
+def remember(response: Response, visitor: str) -> Response:
+    """Send the visitor cookie unless the request already carried this id."""
+    if visitor_id() != visitor:
+        response.set_cookie(
+            COOKIE,
+            _serializer().dumps(visitor),
+            max_age=COOKIE_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+    return response
+
+
+def remember_search(slug: str, query: str | None) -> None:
+    """Note which search led to an article, for the view and the vote that follow."""
+    if query:
+        session["from_search"] = [slug, query]
+
+
+def search_that_led_to(slug: str) -> str | None:
+    found = session.get("from_search")
+    return found[1] if isinstance(found, list) and len(found) == 2 and found[0] == slug else None

@@ -1,0 +1,140 @@
+"""Votes and views: one judgement per visitor and article, one view per reader and day.
+
+Nothing here reads the request; the views hand over the visitor's stored id and today's
+address hash, so tests can replay a burst of votes without a browser.
+"""
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+
+from articles import ranking
+from articles.models import COMMENT_MAX, Article, ArticleView, ArticleVote, Reason
+from portal.extensions import db
+from portal.models import User, utcnow
+
+
+class VoteError(ValueError):
+    """A vote that cannot be taken as sent; the message says why, in English for the API."""
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """What a visitor sent: ``helpful`` None withdraws the vote."""
+
+    helpful: bool | None
+    reason: Reason | None = None
+    comment: str | None = None
+
+    def check(self) -> None:
+        if self.helpful is not False and (self.reason or self.comment):
+            raise VoteError("a reason or comment only goes with a 'no' vote")
+        if self.comment is not None and len(self.comment) > COMMENT_MAX:
+            raise VoteError(f"comment may have at most {COMMENT_MAX} characters")
+
+
+def vote_of(article: Article, visitor: str) -> ArticleVote | None:
+    return db.session.scalar(
+        select(ArticleVote).where(
+            ArticleVote.article_id == article.id, ArticleVote.visitor == visitor
+        )
+    )
+
+
+def _counts_today(article: Article, address: str) -> bool:
+    """Whether the address still has a share of today's votes for this article to give."""
+    given = db.session.scalar(
+        select(func.count()).where(
+            ArticleVote.article_id == article.id,
+            ArticleVote.address == address,
+            ArticleVote.counted.is_(True),
+        )
+    )
+    return given < current_app.config["HELPFULNESS_VOTES_PER_ADDRESS"]
+
+
+def _apply(vote: ArticleVote, article: Article, ballot: Ballot, query: str | None) -> None:
+    now = utcnow()
+    feedback = (ballot.reason, (ballot.comment or "").strip() or None)
+    if ballot.helpful or feedback != (vote.reason, vote.comment):
+        vote.reason, vote.comment = feedback
+        vote.resolved_at = vote.resolved_by_id = None
+    vote.helpful = ballot.helpful
+    vote.revision_id = article.published_revision_id
+    vote.query = query or vote.query
+    vote.updated_at, vote.day = now, now.date()
+
+
+def _write(
+    article: Article, visitor: str, address: str, ballot: Ballot, query: str | None
+) -> ArticleVote | None:
+    vote = vote_of(article, visitor)
+    if ballot.helpful is None:
+        if vote is not None:
+            db.session.delete(vote)
+            db.session.commit()
+        return None
+    if vote is None:
+        vote = ArticleVote(
+            article_id=article.id,
+            visitor=visitor,
+            address=address,
+            counted=_counts_today(article, address),
+        )
+        db.session.add(vote)
+    _apply(vote, article, ballot, query)
+    db.session.commit()
+    return vote
+
+
+def cast(
+    article: Article, visitor: str, address: str, ballot: Ballot, query: str | None = None
+) -> ArticleVote | None:
+    """Record, change or withdraw a visitor's vote; returns the vote as it now stands."""
+    ballot.check()
+    try:
+        vote = _write(article, visitor, address, ballot, query)
+    except IntegrityError:
+        # The same visitor's other request inserted first: change that vote instead.
+        db.session.rollback()
+        vote = _write(article, visitor, address, ballot, query)
+    ranking.forget()
+    return vote
+
+
+def record_view(article: Article, viewer: str, query: str | None = None) -> None:
+    """Count a view unless this reader was counted for this article today."""
+    values = {
+        "article_id": article.id,
+        "day": utcnow().date(),
+        "visitor": viewer,
+        "query": query,
+    }
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    db.session.execute(
+        dialect.insert(ArticleView)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["article_id", "day", "visitor"])
+    )
+    db.session.commit()
+
+
+def resolve(user: User, article: Article, vote_id: int | None = None) -> int:
+    """Mark an article's open negative feedback (or one item of it) as dealt with."""
+    statement = (
+        update(ArticleVote)
+        .where(
+            ArticleVote.article_id == article.id,
+            ArticleVote.helpful.is_(False),
+            ArticleVote.resolved_at.is_(None),
+        )
+        .values(resolved_at=utcnow(), resolved_by_id=user.id)
+    )
+    if vote_id is not None:
+        statement = statement.where(ArticleVote.id == vote_id)
+    changed = db.session.execute(statement).rowcount
+    db.session.commit()
+    return changed

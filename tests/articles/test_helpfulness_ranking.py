@@ -1,0 +1,144 @@
+"""Votes move search results and the "Frequently helpful" lists, within bounds."""
+
+import secrets
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from articles import catalog, indexing, voting
+from articles.models import Article, ArticleVote
+from portal.extensions import db
+from tests.articles.helpers import publish_article
+
+BODY = (
+    "## Ursache\n\nDie Umwälzpumpe brummt, wenn Luft im Heizkreis ist.\n\n## Lösung\n\nEntlüften."
+)
+
+
+def vote(app, slug, helpful, address=None, times=1):
+    """Votes from ``times`` new visitors; each from its own address unless one is given."""
+    with app.app_context():
+        article = db.session.scalar(select(Article).where(Article.slug == slug))
+        for _ in range(times):
+            voting.cast(
+                article,
+                secrets.token_hex(32),
+                address or secrets.token_hex(16),
+                voting.Ballot(helpful),
+            )
+
+
+def order(client, query="pumpe brummt"):
+    return [hit["slug"] for hit in client.get(f"/api/search?q={query}&lang=de").json["results"]]
+
+
+@pytest.fixture
+def twins(app):
+    """Two articles that match the query equally well."""
+    first = publish_article(app, title="Pumpe brummt (Modell 1)", body=BODY, tags=["pumpe"])
+    second = publish_article(app, title="Pumpe brummt (Modell 2)", body=BODY, tags=["pumpe"])
+    with app.app_context():
+        indexing.rebuild(app)
+    return first, second
+
+
+def test_the_order_of_equally_relevant_articles_follows_the_votes(app, client, twins):
+    leader, follower = order(client)
+    assert {leader, follower} == set(twins)
+    scores = [hit["score"] for hit in client.get("/api/search?q=pumpe+brummt").json["results"]]
+    assert scores[0] == pytest.approx(scores[1])
+    vote(app, follower, True)
+    assert order(client) == [follower, leader]
+    vote(app, leader, True, times=3)
+    assert order(client) == [leader, follower]
+    vote(app, leader, False, times=6)
+    assert order(client) == [follower, leader]
+
+
+def test_a_single_vote_does_not_beat_many(app, client, twins):
+    first, second = twins
+    vote(app, first, True)
+    vote(app, second, True, times=30)
+    vote(app, second, False, times=10)
+    assert order(client) == [second, first]
+    with app.test_request_context():
+        assert [a.slug for a in catalog.frequently_helpful("de")] == [second, first]
+
+
+def test_a_burst_from_one_address_moves_nothing(app, client, twins):
+    first, second = twins
+    vote(app, first, True, times=8)
+    assert order(client) == [first, second]
+    vote(app, second, True, address="one-address-hash", times=500)
+    assert order(client) == [first, second]
+    with app.test_request_context():
+        assert [a.slug for a in catalog.frequently_helpful("de")] == [first, second]
+    with app.app_context():
+        counted = db.session.scalar(
+            select(func.count()).where(
+                ArticleVote.counted.is_(True), ArticleVote.address == "one-address-hash"
+            )
+        )
+        stored = db.session.scalar(
+            select(func.count()).where(ArticleVote.address == "one-address-hash")
+        )
+    assert (counted, stored) == (app.config["HELPFULNESS_VOTES_PER_ADDRESS"], 500)
+
+
+def test_votes_never_lift_a_much_weaker_match(app, client):
+    strong = publish_article(
+        app,
+        title="Flusensieb reinigen",
+        summary="Das Flusensieb der Waschmaschine reinigen.",
+        body="## Flusensieb\n\nDas Flusensieb sitzt unten rechts. Flusensieb herausdrehen, "
+        "Flusensieb ausspülen, Flusensieb wieder einsetzen.",
+        tags=["flusensieb"],
+    )
+    weak = publish_article(
+        app,
+        title="Waschmaschine pflegen",
+        summary="Pflegetipps für ein langes Leben.",
+        body="## Pflege\n\nEinmal im Monat heiß waschen, die Tür offen lassen, die Dichtung "
+        "abwischen, das Waschmittelfach säubern und ab und zu auch das Flusensieb ansehen. "
+        "Entkalker nur bei sehr hartem Wasser, Kalk im Wasser ist sonst kein Problem.",
+        tags=["pflege"],
+    )
+    unrelated = publish_article(app, title="Backofen heizt nicht", body="Sicherung prüfen.")
+    with app.app_context():
+        indexing.rebuild(app)
+    vote(app, weak, True, times=200)
+    vote(app, unrelated, True, times=200)
+    vote(app, strong, False, times=200)
+    assert order(client, "flusensieb") == [strong, weak]
+    assert order(client, "flusensieb reinigen")[0] == strong
+
+
+def test_other_processes_see_a_vote_once_their_cache_expires(make_app, twins):
+    other_client = make_app(HELPFULNESS_CACHE_SECONDS=0.5).test_client()
+    leader, follower = order(other_client)
+    vote(make_app(), follower, True, times=2)
+    assert order(other_client) == [leader, follower]
+    time.sleep(0.6)
+    assert order(other_client) == [follower, leader]
+
+
+def test_frequently_helpful_lists_on_home_and_category_pages(app, client):
+    helpful = publish_article(app, title="Entkalken leicht gemacht", body="Essig hilft nicht.")
+    unvoted = publish_article(app, title="Türdichtung tauschen", body="So geht es.")
+    disliked = publish_article(app, title="Programme im Überblick", body="Eco, Kurz, Intensiv.")
+    other_category = publish_article(
+        app, title="Therme entlüften", body="Ventil öffnen.", category="Heizung"
+    )
+    vote(app, helpful, True, times=5)
+    vote(app, disliked, False, times=5)
+    vote(app, other_category, True, times=8)
+    home = client.get("/de/").text
+    listed = home[home.index('id="helpful-heading"') : home.index('id="latest-heading"')]
+    assert listed.index("Therme entlüften") < listed.index("Entkalken leicht gemacht")
+    assert "Türdichtung" not in listed and "Programme im Überblick" not in listed
+    category = client.get("/de/kategorie/waschmaschinen").text
+    listed = category[category.index('id="helpful-heading"') :]
+    assert "Entkalken leicht gemacht" in listed.split("</section>")[0]
+    assert "Therme entlüften" not in category
+    assert unvoted  # listed in its section, not among the helpful ones
