@@ -34,6 +34,8 @@ STAFF_PAGES = [
     "/staff/users/1",
     "/staff/search/",
     "/staff/search/synonyms",
+    "/staff/feedback/",
+    "/staff/feedback/1",
 ]
 SAMPLES = {
     "de": {"category": "waschmaschinen", "slug": "tuer-klemmt", "query": "Tür", "typo": "Tüür"},
@@ -74,8 +76,17 @@ def test_pages_have_no_axe_violations(live_server, page: Page, lang):
             ),
             None,
         )
-        create_user("admin@portal.example", "Admin", Role.ADMIN, PASSWORD)
+        admin = create_user("admin@portal.example", "Admin", Role.ADMIN, PASSWORD)
         db.session.commit()
+        from articles import voting
+        from articles.models import Reason
+
+        article = db.session.scalar(select(Article).where(Article.slug == slug))
+        for number, reason in enumerate(Reason):
+            ballot = voting.Ballot(False, reason, f"Kommentar {number}")
+            voting.cast(article, f"visitor-{number}", f"address-{number}", ballot, "tür")
+        voting.cast(article, "visitor-yes", "address-yes", voting.Ballot(True))
+        voting.resolve(admin, article, 1)
         from articles import indexing
 
         indexing.rebuild(app)
@@ -92,4 +103,11 @@ def test_pages_have_no_axe_violations(live_server, page: Page, lang):
         violations = _violations(page)
         if violations:
             found[url] = violations
+    # The vote box after "No", with the question what was missing.
+    article_url = f"/{lang}/artikel/{SAMPLES[lang]['slug']}"
+    page.goto(base_url + article_url)
+    page.locator("#feedback .vote-buttons button[value=no]").click()
+    page.locator("#feedback .vote-reason").wait_for()
+    page.locator("#feedback .vote-reason button[type=submit]").click()
+    found.update({f"{article_url} (vote: reason)": v for v in [_violations(page)] if v})
     assert found == {}
