@@ -101,26 +101,12 @@ def _vote_tallies(*conditions) -> dict[int, Tally]:
     return {article_id: Tally(yes=yes or 0, no=no or 0) for article_id, yes, no in rows}
 
 
-def _view_counts(*conditions) -> dict[int, int]:
+def _counts(model, *conditions) -> dict[int, int]:
+    """Rows of ``model`` (views or votes) per article."""
     rows = db.session.execute(
-        select(ArticleView.article_id, func.count())
-        .where(*conditions)
-        .group_by(ArticleView.article_id)
+        select(model.article_id, func.count()).where(*conditions).group_by(model.article_id)
     ).all()
     return dict(rows)
-
-
-def _grouped_count(*conditions) -> dict[int, int]:
-    rows = db.session.execute(
-        select(ArticleVote.article_id, func.count())
-        .where(*conditions)
-        .group_by(ArticleVote.article_id)
-    ).all()
-    return dict(rows)
-
-
-def _open_feedback(*conditions):
-    return (ArticleVote.helpful.is_(False), ArticleVote.resolved_at.is_(None), *conditions)
 
 
 def overview(language: str | None = None) -> list[ArticleStats]:
@@ -128,10 +114,12 @@ def overview(language: str | None = None) -> list[ArticleStats]:
     most open negative feedback."""
     since = utcnow().date() - timedelta(days=TREND_DAYS[0])
     tallies = _vote_tallies()
-    views = _view_counts()
-    recent_views = _view_counts(ArticleView.day >= since)
-    open_feedback = _grouped_count(*_open_feedback())
-    not_counted = _grouped_count(ArticleVote.counted.is_(False))
+    views = _counts(ArticleView)
+    recent_views = _counts(ArticleView, ArticleView.day >= since)
+    open_feedback = _counts(
+        ArticleVote, ArticleVote.helpful.is_(False), ArticleVote.resolved_at.is_(None)
+    )
+    not_counted = _counts(ArticleVote, ArticleVote.counted.is_(False))
     scores = ranking.compute_scores()
     prior = ranking.scoring().prior
     statement = (
@@ -169,7 +157,7 @@ def _tally(article: Article, start: datetime | None, end: datetime | None = None
         conditions.append(ArticleVote.updated_at < end)
         view_conditions.append(ArticleView.day < end.date())
     tally = _vote_tallies(*conditions).get(article.id, Tally())
-    tally.views = _view_counts(*view_conditions).get(article.id, 0)
+    tally.views = _counts(ArticleView, *view_conditions).get(article.id, 0)
     return tally
 
 
@@ -239,8 +227,8 @@ def article_report(article: Article) -> ArticleReport:
         views_recent=_tally(article, now - timedelta(days=TREND_DAYS[0])).views,
         score=ranking.compute_scores().get(article.slug, ranking.scoring().prior),
         open_feedback=sum(1 for vote in feedback if vote.resolved_at is None),
-        not_counted=_grouped_count(
-            ArticleVote.article_id == article.id, ArticleVote.counted.is_(False)
+        not_counted=_counts(
+            ArticleVote, ArticleVote.article_id == article.id, ArticleVote.counted.is_(False)
         ).get(article.id, 0),
     )
     return ArticleReport(

@@ -21,10 +21,13 @@ from articles.models import Article, Reason
 from articles.views import render_article
 from portal.auth import role_required
 from portal.config import SUPPORTED_LANGUAGES
+from portal.errors import api_error
 from portal.extensions import db, limiter
+from portal.i18n import reject_unknown_language
 from portal.models import Role
 
 bp = Blueprint("feedback", __name__)
+bp.url_value_preprocessor(reject_unknown_language)
 
 VOTES = {"yes": True, "no": False, "withdraw": None}
 
@@ -51,12 +54,6 @@ limit_per_address = limiter.shared_limit(
 limit_per_visitor = limiter.shared_limit(
     _visitor_limit, scope="vote-visitor", key_func=_visitor_key
 )
-
-
-@bp.url_value_preprocessor
-def _check_language(endpoint, values):
-    if values and "lang" in values and values["lang"] not in SUPPORTED_LANGUAGES:
-        abort(404)
 
 
 def _cast(article: Article, ballot: voting.Ballot):
@@ -89,10 +86,6 @@ def vote(lang: str, slug: str):
     _, visitor = _cast(article, ballot)
     target = url_for("articles.detail", lang=lang, slug=slug, _anchor="feedback")
     return visitors.remember(redirect(target, 303), visitor)
-
-
-def _api_error(reason: str):
-    return jsonify(error="bad_request", reason=reason), 400
 
 
 def _ballot_from_json(payload) -> voting.Ballot:
@@ -130,7 +123,7 @@ def api_vote(lang: str, slug: str):
     try:
         ballot = _ballot_from_json(request.get_json(silent=True))
     except voting.VoteError as error:
-        return _api_error(str(error))
+        return api_error(str(error))
     vote, visitor = _cast(article, ballot)
     return visitors.remember(jsonify(_state(vote)), visitor)
 

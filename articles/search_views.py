@@ -20,19 +20,16 @@ from articles import catalog, search_report, searching, visitors
 from articles.forms import SynonymsForm
 from portal.auth import role_required
 from portal.config import SUPPORTED_LANGUAGES
+from portal.errors import api_error
+from portal.i18n import reject_unknown_language
 from portal.models import Role
 
 bp = Blueprint("search", __name__)
+bp.url_value_preprocessor(reject_unknown_language)
 
 PER_PAGE = 10
 CATEGORY = re.compile(r"^[a-z0-9-]{1,80}$")
 REPORT_DAYS = (7, 30, 90, 365)
-
-
-@bp.url_value_preprocessor
-def _check_language(endpoint, values):
-    if values and "lang" in values and values["lang"] not in SUPPORTED_LANGUAGES:
-        abort(404)
 
 
 def _page_number(raw: str | None) -> int | None:
@@ -72,10 +69,6 @@ def click(lang: str, log_id: int, rank: int, slug: str):
     return redirect(target)
 
 
-def _api_error(reason: str):
-    return jsonify(error="bad_request", reason=reason), 400
-
-
 @bp.get("/api/search")
 def api_search():
     query = request.args.get("q", "").strip()
@@ -83,17 +76,17 @@ def api_search():
     category = request.args.get("category") or None
     page = _page_number(request.args.get("page"))
     if not query:
-        return _api_error("q is required")
+        return api_error("q is required")
     if len(query) > searching.QUERY_MAX:
-        return _api_error(f"q may have at most {searching.QUERY_MAX} characters")
+        return api_error(f"q may have at most {searching.QUERY_MAX} characters")
     if lang not in SUPPORTED_LANGUAGES:
-        return _api_error("lang must be one of: " + ", ".join(SUPPORTED_LANGUAGES))
+        return api_error("lang must be one of: " + ", ".join(SUPPORTED_LANGUAGES))
     if page is None:
-        return _api_error("page must be a whole number from 1 to 100")
+        return api_error("page must be a whole number from 1 to 100")
     if category:
         found = catalog.category_by_path(lang, category)
         if found is None or found.parent_id is not None:
-            return _api_error(f"unknown top-level category {category!r} for lang {lang!r}")
+            return api_error(f"unknown top-level category {category!r} for lang {lang!r}")
     found = searching.find(query, lang, category, page, PER_PAGE).results
     return jsonify(
         query=query,
@@ -126,9 +119,9 @@ def api_suggest():
     text = request.args.get("q", "").strip()
     lang = request.args.get("lang", "de")
     if lang not in SUPPORTED_LANGUAGES:
-        return _api_error("lang must be one of: " + ", ".join(SUPPORTED_LANGUAGES))
+        return api_error("lang must be one of: " + ", ".join(SUPPORTED_LANGUAGES))
     if len(text) > searching.QUERY_MAX:
-        return _api_error(f"q may have at most {searching.QUERY_MAX} characters")
+        return api_error(f"q may have at most {searching.QUERY_MAX} characters")
     titles, queries = searching.suggest(text, lang) if text else ([], [])
     return jsonify(
         [

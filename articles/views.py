@@ -7,16 +7,10 @@ from articles import catalog, visitors, voting
 from articles.forms import VoteForm
 from articles.images import image_by_key
 from articles.models import Article
-from portal.config import SUPPORTED_LANGUAGES
-from portal.i18n import select_locale
+from portal.i18n import reject_unknown_language, select_locale
 
 bp = Blueprint("articles", __name__)
-
-
-@bp.url_value_preprocessor
-def _check_language(endpoint, values):
-    if values and "lang" in values and values["lang"] not in SUPPORTED_LANGUAGES:
-        abort(404)
+bp.url_value_preprocessor(reject_unknown_language)
 
 
 @bp.get("/")

@@ -24,6 +24,11 @@ def _messages() -> dict[int, tuple[str, str]]:
     }
 
 
+def api_error(reason: str):
+    """A 400 for the JSON API, naming what was wrong with the request."""
+    return jsonify(error="bad_request", reason=reason), 400
+
+
 def _render(code: int, detail: str | None = None):
     title, message = _messages().get(code, (_("Error"), _("The request failed.")))
     if request.path.startswith("/api/"):

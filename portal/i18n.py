@@ -1,6 +1,6 @@
 """Which language a request speaks: the URL prefix first, then the visitor's remembered choice."""
 
-from flask import Blueprint, Flask, g, has_request_context, redirect, request, url_for
+from flask import Blueprint, Flask, abort, g, has_request_context, redirect, request, url_for
 from flask_babel import get_locale
 
 from portal.config import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
@@ -67,3 +67,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         current_language=current_language, supported_languages=SUPPORTED_LANGUAGES
     )
+
+
+def reject_unknown_language(endpoint, values) -> None:
+    """URL preprocessor for blueprints whose URLs carry ``<lang>``: other codes are 404."""
+    if values and "lang" in values and values["lang"] not in SUPPORTED_LANGUAGES:
+        abort(404)
