@@ -12,6 +12,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
@@ -83,7 +84,11 @@ def vote(lang: str, slug: str):
         Reason(form.reason.data) if form.reason.data and helpful is False else None,
         form.comment.data if helpful is False else None,
     )
-    _, visitor = _cast(article, ballot)
+    try:
+        visitor = _cast(article, ballot)[1]
+    except voting.VoteError:
+        form.comment.errors.append(_("Your comment contains characters we cannot store."))
+        return render_article(article, form, 400)
     target = url_for("articles.detail", lang=lang, slug=slug, _anchor="feedback")
     return visitors.remember(redirect(target, 303), visitor)
 
@@ -92,10 +97,12 @@ def _ballot_from_json(payload) -> voting.Ballot:
     if not isinstance(payload, dict):
         raise voting.VoteError("send a JSON object")
     choice = payload.get("vote")
-    if choice not in VOTES:
+    if not isinstance(choice, str) or choice not in VOTES:
         raise voting.VoteError("vote must be one of: " + ", ".join(VOTES))
     reason = payload.get("reason")
-    if reason is not None and reason not in {r.value for r in Reason}:
+    if reason is not None and (
+        not isinstance(reason, str) or reason not in {r.value for r in Reason}
+    ):
         raise voting.VoteError("reason must be one of: " + ", ".join(r.value for r in Reason))
     comment = payload.get("comment")
     if comment is not None and not isinstance(comment, str):

@@ -34,6 +34,8 @@ class Ballot:
             raise VoteError("a reason or comment only goes with a 'no' vote")
         if self.comment is not None and len(self.comment) > COMMENT_MAX:
             raise VoteError(f"comment may have at most {COMMENT_MAX} characters")
+        if self.comment is not None and "\x00" in self.comment:
+            raise VoteError("comment may not contain NUL characters")
 
 
 def vote_of(article: Article, visitor: str) -> ArticleVote | None:

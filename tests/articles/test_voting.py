@@ -92,6 +92,16 @@ def test_an_over_long_comment_is_refused_and_kept_on_the_page(app, client, artic
     assert _votes(app) == []
 
 
+def test_a_comment_the_database_cannot_store_is_refused_with_a_message(app, client, article):
+    answer = client.post(
+        f"/de/artikel/{article}/bewertung",
+        data={"vote": "no", "reason": "other", "comment": "Null\x00Byte"},
+    )
+    assert answer.status_code == 400
+    assert "Zeichen, die wir nicht speichern können" in answer.text
+    assert _votes(app) == []
+
+
 def test_the_reason_form_needs_a_reason_or_a_comment(app, client, article):
     client.post(f"/de/artikel/{article}/bewertung", data={"vote": "no"})
     answer = client.post(f"/de/artikel/{article}/bewertung", data={"vote": "no", "comment": "   "})
@@ -135,6 +145,9 @@ def test_json_vote_change_and_withdraw(app, client, article):
         ({"vote": "no", "comment": 5}, "comment must be a string"),
         ({"vote": "no", "comment": "x" * 1001}, "at most 1000 characters"),
         ({"vote": "yes", "reason": "unclear"}, "only goes with a 'no' vote"),
+        ({"vote": ["yes"]}, "vote must be one of"),
+        ({"vote": "no", "reason": {"a": 1}}, "reason must be one of"),
+        ({"vote": "no", "comment": "a\u0000b"}, "NUL"),
     ],
 )
 def test_bad_json_votes_get_400_with_a_reason(app, client, article, body, reason):
