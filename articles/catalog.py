@@ -10,6 +10,7 @@ from articles import ranking
 from articles.models import (
     Article,
     ArticleRevision,
+    ArticleScore,
     Category,
     SearchQuery,
     Status,
@@ -23,7 +24,6 @@ LATEST_COUNT = 6
 POPULAR_DAYS = 90
 RELATED_COUNT = 5
 HELPFUL_COUNT = 5
-HELPFUL_CANDIDATES = 500
 
 
 @dataclass
@@ -190,16 +190,18 @@ def popular(language: str, count: int = LATEST_COUNT) -> list[Article]:
 def frequently_helpful(
     language: str, category: Category | None = None, count: int = HELPFUL_COUNT
 ) -> list[Article]:
-    """Published articles with the best helpfulness scores, in a language or a category."""
-    slugs = ranking.best_slugs(HELPFUL_CANDIDATES)
-    if not slugs:
-        return []
-    statement = _published().where(Article.language == language, Article.slug.in_(slugs))
+    """Published articles scoring above neutral, best first, in a language or a category."""
+    score = ranking.score_column()
+    statement = (
+        _published()
+        .join(ArticleScore, ArticleScore.article_id == Article.id)
+        .where(Article.language == language, score > ranking.scoring().prior)
+        .order_by(score.desc(), Article.published_at.desc())
+        .limit(count)
+    )
     if category is not None:
         section = db.aliased(Category)
         statement = statement.join(section, section.id == Article.category_id).where(
             or_(section.id == category.id, section.parent_id == category.id)
         )
-    place = {slug: position for position, slug in enumerate(slugs)}
-    found = sorted(db.session.scalars(statement), key=lambda article: place[article.slug])
-    return found[:count]
+    return list(db.session.scalars(statement))

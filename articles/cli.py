@@ -1,14 +1,16 @@
-"""``portal articles``: import and export the knowledge base as Markdown files."""
+"""``portal articles`` and ``portal search``: Markdown import and export, the search index, and
+the helpfulness scores."""
 
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
+from articles import ranking
 from articles.importing import export_directory, import_directory
 from articles.indexing import rebuild
 
-articles_cli = AppGroup("articles", help="Import and export knowledge-base articles.")
+articles_cli = AppGroup("articles", help="Import and export articles; recompute their scores.")
 search_cli = AppGroup("search", help="Manage the full-text search index.")
 
 
@@ -29,6 +31,12 @@ def import_command(folder: Path):
 def export_command(folder: Path):
     """Export every article as Markdown files into a folder."""
     click.echo(f"{export_directory(folder)} articles exported to {folder}")
+
+
+@articles_cli.command("rescore")
+def rescore_command():
+    """Recompute the helpfulness scores from the votes."""
+    click.echo(f"Helpfulness recomputed for {ranking.rebuild_scores()} articles with votes.")
 
 
 @search_cli.command("reindex")

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from articles import ranking
 from articles.models import Article, ArticleView, ArticleVote, Reason, Status
 from portal.extensions import db
 from portal.models import utcnow
@@ -87,4 +88,5 @@ def load_demo_feedback() -> tuple[int, int]:
             db.session.add(vote)
             votes += 1
     db.session.commit()
+    ranking.rebuild_scores()
     return votes, views

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Column,
     Date,
     Enum,
+    Float,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -229,10 +230,33 @@ class ArticleVote(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
 
     article: Mapped[Article] = relationship()
     revision: Mapped[ArticleRevision | None] = relationship()
     resolved_by: Mapped[User | None] = relationship()
+
+    # Two requests changing one vote at once: the second fails and retries from the first's
+    # result, so the running sums in ArticleScore never count a change twice.
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ArticleScore(db.Model):
+    """Running sums of an article's counted votes, kept up to date by every vote, so that reading
+    all scores costs one row per article however many votes there are.
+
+    Sums are forward-decayed (see ``articles.ranking``) with ``half_life_days``; when the
+    configured half-life differs, they are rebuilt from the votes.
+    """
+
+    __tablename__ = "article_score"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("article.id", ondelete="CASCADE"), primary_key=True
+    )
+    yes: Mapped[float] = mapped_column(Float, default=0.0)
+    no: Mapped[float] = mapped_column(Float, default=0.0)
+    half_life_days: Mapped[float] = mapped_column(Float)
 
 
 class ArticleView(db.Model):

@@ -12,6 +12,11 @@ an article's text relevance by a bounded boost, so helpfulness only reorders res
 about equally well::
 
     boost = 1 + strength * (score - prior)
+
+Every vote updates running sums per article (``ArticleScore``), so reading all scores costs one
+row per article. The fading needs no rewriting of those sums ("forward decay"): a vote cast on
+day d adds ``2 ** ((d - EPOCH) / half_life)``, and on reading, the sums are scaled by
+``2 ** (-(today - EPOCH) / half_life)``; the product is the vote's weight at its age.
 """
 
 import math
@@ -20,13 +25,17 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, insert, select, update
 
-from articles.models import Article, ArticleVote
+from articles.models import Article, ArticleScore, ArticleVote
 from portal.extensions import db
-from portal.models import utcnow
+from portal.models import insert_unless_present, utcnow
 
 WILSON_Z = 1.96
+EPOCH = date(2026, 1, 1)
+MIN_HALF_LIFE_DAYS = 30  # keeps 2 ** (days / half_life) a finite float until about 2110
+
+VoteState = tuple[bool, date] | None  # a counted vote's (helpful, day), or no counted vote
 
 
 @dataclass(frozen=True)
@@ -42,11 +51,17 @@ class Scoring:
     def boost(self, score: float) -> float:
         return 1.0 + self.strength * (score - self.prior)
 
-    def weight(self, age_days: int) -> float:
-        """How much a vote cast ``age_days`` ago counts; 1 without a half-life."""
+    def forward_weight(self, day: date) -> float:
+        """What a vote cast on ``day`` adds to the running sums."""
         if self.half_life_days <= 0:
             return 1.0
-        return 0.5 ** (max(age_days, 0) / self.half_life_days)
+        return 2.0 ** ((day - EPOCH).days / self.half_life_days)
+
+    def decay(self, today: date) -> float:
+        """What the running sums are scaled by on ``today``."""
+        if self.half_life_days <= 0:
+            return 1.0
+        return 2.0 ** (-(today - EPOCH).days / self.half_life_days)
 
 
 def wilson_interval(yes: int, total: int, z: float = WILSON_Z) -> tuple[float, float]:
@@ -62,34 +77,80 @@ def wilson_interval(yes: int, total: int, z: float = WILSON_Z) -> tuple[float, f
 
 def scoring() -> Scoring:
     config = current_app.config
+    half_life = config["HELPFULNESS_HALF_LIFE_DAYS"]
     return Scoring(
         prior=config["HELPFULNESS_PRIOR"],
         prior_votes=config["HELPFULNESS_PRIOR_VOTES"],
         strength=config["HELPFULNESS_SEARCH_STRENGTH"],
-        half_life_days=config["HELPFULNESS_HALF_LIFE_DAYS"],
+        half_life_days=max(half_life, MIN_HALF_LIFE_DAYS) if half_life > 0 else 0.0,
     )
 
 
-def _as_date(value) -> date:
-    """SQLite hands back dates grouped in SQL as text."""
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
+def count_change(article_id: int, before: VoteState, after: VoteState) -> None:
+    """Move an article's running sums from one counted vote state to another; the caller
+    commits, in the same transaction as the vote."""
+    if before == after:
+        return
+    rules = scoring()
+    change = {"yes": 0.0, "no": 0.0}
+    for sign, state in ((-1, before), (1, after)):
+        if state is not None:
+            helpful, day = state
+            change["yes" if helpful else "no"] += sign * rules.forward_weight(day)
+    insert_unless_present(
+        ArticleScore,
+        {"article_id": article_id, "yes": 0.0, "no": 0.0, "half_life_days": rules.half_life_days},
+        ["article_id"],
+    )
+    db.session.execute(
+        update(ArticleScore)
+        .where(ArticleScore.article_id == article_id)
+        .values(yes=ArticleScore.yes + change["yes"], no=ArticleScore.no + change["no"])
+    )
+
+
+def rebuild_scores() -> int:
+    """Recompute every article's running sums from its votes (after a bulk load, or when the
+    half-life changed); returns how many articles have counted votes."""
+    rules = scoring()
+    sums: dict[int, list[float]] = {}
+    rows = db.session.execute(
+        select(ArticleVote.article_id, ArticleVote.day, ArticleVote.helpful, func.count())
+        .where(ArticleVote.counted.is_(True))
+        .group_by(ArticleVote.article_id, ArticleVote.day, ArticleVote.helpful)
+    ).all()
+    for article_id, day, helpful, count in rows:
+        entry = sums.setdefault(article_id, [0.0, 0.0])
+        entry[0 if helpful else 1] += count * rules.forward_weight(day)
+    db.session.execute(delete(ArticleScore))
+    if sums:
+        db.session.execute(
+            insert(ArticleScore),
+            [
+                {"article_id": key, "yes": yes, "no": no, "half_life_days": rules.half_life_days}
+                for key, (yes, no) in sums.items()
+            ],
+        )
+    db.session.commit()
+    forget()
+    return len(sums)
 
 
 def compute_scores() -> dict[str, float]:
     """Scores of every article with counted votes, by slug; others score ``prior``."""
     rules = scoring()
-    today = utcnow().date()
-    totals: dict[str, list[float]] = {}
     rows = db.session.execute(
-        select(Article.slug, ArticleVote.day, ArticleVote.helpful, func.count())
-        .join(Article, Article.id == ArticleVote.article_id)
-        .where(ArticleVote.counted.is_(True))
-        .group_by(Article.slug, ArticleVote.day, ArticleVote.helpful)
+        select(Article.slug, ArticleScore.yes, ArticleScore.no, ArticleScore.half_life_days).join(
+            Article, Article.id == ArticleScore.article_id
+        )
     ).all()
-    for slug, day, helpful, count in rows:
-        weighted = count * rules.weight((today - _as_date(day)).days)
-        totals.setdefault(slug, [0.0, 0.0])[0 if helpful else 1] += weighted
-    return {slug: rules.score(yes, no) for slug, (yes, no) in totals.items()}
+    if any(row.half_life_days != rules.half_life_days for row in rows):
+        rebuild_scores()
+        return compute_scores()
+    decay = rules.decay(utcnow().date())
+    return {
+        slug: rules.score(max(yes * decay, 0.0), max(no * decay, 0.0)) for slug, yes, no, _ in rows
+    }
 
 
 def scores() -> dict[str, float]:
@@ -106,18 +167,14 @@ def forget() -> None:
     current_app.extensions.get("helpfulness", {}).pop("until", None)
 
 
-def score_of(slug: str) -> float:
-    return scores().get(slug, scoring().prior)
-
-
 def search_boost():
     """The factor search multiplies each result's relevance by, as ``rank_boost`` wants it."""
     rules, known = scoring(), scores()
     return lambda slug: rules.boost(known.get(slug, rules.prior))
 
 
-def best_slugs(limit: int) -> list[str]:
-    """Slugs of the articles that scored above neutral, best first."""
-    rules, known = scoring(), scores()
-    helpful = [slug for slug, score in known.items() if score > rules.prior]
-    return sorted(helpful, key=lambda slug: (-known[slug], slug))[:limit]
+def score_column():
+    """The score as an SQL expression over ``ArticleScore``, for lists ordered in the database."""
+    rules = scoring()
+    decay = rules.decay(utcnow().date())
+    return rules.score(ArticleScore.yes * decay, ArticleScore.no * decay)

@@ -8,13 +8,15 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from articles import ranking
 from articles.models import COMMENT_MAX, Article, ArticleView, ArticleVote, Reason
 from portal.extensions import db
-from portal.models import User, utcnow
+from portal.models import User, insert_unless_present, utcnow
+
+WRITE_ATTEMPTS = 5
 
 
 class VoteError(ValueError):
@@ -70,24 +72,31 @@ def _apply(vote: ArticleVote, article: Article, ballot: Ballot, query: str | Non
     vote.updated_at, vote.day = now, now.date()
 
 
+def _counted_state(vote: ArticleVote | None) -> ranking.VoteState:
+    return (vote.helpful, vote.day) if vote is not None and vote.counted else None
+
+
 def _write(
     article: Article, visitor: str, address: str, ballot: Ballot, query: str | None
 ) -> ArticleVote | None:
     vote = vote_of(article, visitor)
+    before = _counted_state(vote)
     if ballot.helpful is None:
-        if vote is not None:
-            db.session.delete(vote)
-            db.session.commit()
-        return None
-    if vote is None:
-        vote = ArticleVote(
-            article_id=article.id,
-            visitor=visitor,
-            address=address,
-            counted=_counts_today(article, address),
-        )
-        db.session.add(vote)
-    _apply(vote, article, ballot, query)
+        if vote is None:
+            return None
+        db.session.delete(vote)
+        vote = None
+    else:
+        if vote is None:
+            vote = ArticleVote(
+                article_id=article.id,
+                visitor=visitor,
+                address=address,
+                counted=_counts_today(article, address),
+            )
+            db.session.add(vote)
+        _apply(vote, article, ballot, query)
+    ranking.count_change(article.id, before, _counted_state(vote))
     db.session.commit()
     return vote
 
@@ -97,30 +106,23 @@ def cast(
 ) -> ArticleVote | None:
     """Record, change or withdraw a visitor's vote; returns the vote as it now stands."""
     ballot.check()
-    try:
-        vote = _write(article, visitor, address, ballot, query)
-    except IntegrityError:
-        # The same visitor's other request inserted first: change that vote instead.
-        db.session.rollback()
-        vote = _write(article, visitor, address, ballot, query)
+    for attempt in range(WRITE_ATTEMPTS):
+        try:
+            vote = _write(article, visitor, address, ballot, query)
+            break
+        except (IntegrityError, StaleDataError):
+            # The same visitor's other request got there first: start again from its result.
+            db.session.rollback()
+            if attempt == WRITE_ATTEMPTS - 1:
+                raise
     ranking.forget()
     return vote
 
 
 def record_view(article: Article, viewer: str, query: str | None = None) -> None:
     """Count a view unless this reader was counted for this article today."""
-    values = {
-        "article_id": article.id,
-        "day": utcnow().date(),
-        "visitor": viewer,
-        "query": query,
-    }
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    db.session.execute(
-        dialect.insert(ArticleView)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["article_id", "day", "visitor"])
-    )
+    values = {"article_id": article.id, "day": utcnow().date(), "visitor": viewer, "query": query}
+    insert_unless_present(ArticleView, values, ["article_id", "day", "visitor"])
     db.session.commit()
 
 

@@ -1,10 +1,12 @@
-"""Core models: staff accounts, and the column type every model uses for time."""
+"""Core models: staff accounts, the column type every model uses for time, and the one
+database idiom that differs between SQLite and PostgreSQL."""
 
 import enum
 from datetime import UTC, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import DateTime, Enum, String, TypeDecorator, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -83,3 +85,11 @@ def create_user(email: str, name: str, role: Role, password: str) -> User:
     user.set_password(password)
     db.session.add(user)
     return user
+
+
+def insert_unless_present(model, values: dict, keys: list[str]) -> None:
+    """Insert a row unless one with the same ``keys`` exists; safe against concurrent inserts."""
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    db.session.execute(
+        dialect.insert(model).values(**values).on_conflict_do_nothing(index_elements=keys)
+    )

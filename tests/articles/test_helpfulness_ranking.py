@@ -1,13 +1,16 @@
 """Votes move search results and the "Frequently helpful" lists, within bounds."""
 
+import random
 import secrets
+import threading
 import time
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
-from articles import catalog, indexing, voting
-from articles.models import Article, ArticleVote
+from articles import catalog, indexing, ranking, voting
+from articles.models import Article, ArticleScore, ArticleVote
 from portal.extensions import db
 from tests.articles.helpers import publish_article
 
@@ -142,3 +145,66 @@ def test_frequently_helpful_lists_on_home_and_category_pages(app, client):
     assert "Entkalken leicht gemacht" in listed.split("</section>")[0]
     assert "Therme entlüften" not in category
     assert unvoted  # listed in its section, not among the helpful ones
+
+
+def _sums(app):
+    with app.app_context():
+        return {
+            row.article_id: (round(row.yes, 9), round(row.no, 9))
+            for row in db.session.scalars(select(ArticleScore))
+            if row.yes or row.no
+        }
+
+
+def test_running_sums_match_the_votes_after_changes_from_many_threads(app, twins):
+    """Votes, changes and withdrawals racing each other leave the sums the votes add up to."""
+    errors = []
+
+    def worker(seed):
+        rng = random.Random(seed)
+        try:
+            with app.app_context():
+                articles = db.session.scalars(select(Article)).all()
+                for _ in range(15):
+                    voting.cast(
+                        rng.choice(articles),
+                        f"visitor-{rng.randrange(4)}",
+                        f"address-{rng.randrange(3)}",
+                        voting.Ballot(rng.choice([True, False, None])),
+                    )
+        except Exception as error:
+            errors.append(repr(error))
+
+    threads = [threading.Thread(target=worker, args=(seed,)) for seed in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    running = _sums(app)
+    with app.app_context():
+        ranking.rebuild_scores()
+    assert running == _sums(app)
+
+
+def test_a_new_half_life_rebuilds_the_sums(make_app, twins):
+    first, _ = twins
+    app = make_app()
+    with app.app_context():
+        article = db.session.scalar(select(Article).where(Article.slug == first))
+        old = ArticleVote(
+            article_id=article.id,
+            visitor="old",
+            address="old",
+            day=date(2026, 1, 1),
+            helpful=True,
+            counted=True,
+        )
+        db.session.add(old)
+        db.session.commit()
+        ranking.rebuild_scores()
+        year_old = ranking.compute_scores()[first]
+    faster = make_app(HELPFULNESS_HALF_LIFE_DAYS=30)
+    with faster.app_context():
+        assert ranking.compute_scores()[first] < year_old
+        assert {row.half_life_days for row in db.session.scalars(select(ArticleScore))} == {30}

@@ -1,5 +1,7 @@
 """The helpfulness arithmetic, without a database."""
 
+from datetime import date, timedelta
+
 import pytest
 
 from articles.ranking import Scoring, wilson_interval
@@ -26,10 +28,15 @@ def test_the_search_boost_is_bounded():
 
 
 def test_older_votes_weigh_less_with_a_half_life():
-    assert RULES.weight(0) == 1.0
-    assert RULES.weight(180) == pytest.approx(0.5)
-    assert RULES.weight(360) == pytest.approx(0.25)
-    assert Scoring(half_life_days=0).weight(10_000) == 1.0
+    today = date(2031, 5, 17)
+
+    def weight(age_days, rules=RULES):
+        return rules.forward_weight(today - timedelta(days=age_days)) * rules.decay(today)
+
+    assert weight(0) == pytest.approx(1.0)
+    assert weight(180) == pytest.approx(0.5)
+    assert weight(360) == pytest.approx(0.25)
+    assert weight(10_000, Scoring(half_life_days=0)) == 1.0
 
 
 def test_wilson_interval_matches_the_textbook_values():

@@ -50,7 +50,7 @@ def test_every_command_has_a_one_line_help(app):
     runner = app.test_cli_runner()
     for group, commands in {
         "users": ["create"],
-        "articles": ["import", "export"],
+        "articles": ["import", "export", "rescore"],
         "demo": ["load"],
         "db": ["upgrade"],
     }.items():
