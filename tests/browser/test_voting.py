@@ -12,6 +12,8 @@ from tests.articles.helpers import publish_article
 
 pytestmark = pytest.mark.browser
 
+SORRY = "Schade, dass der Artikel nicht geholfen hat."
+
 
 def _votes(app):
     with app.app_context():
@@ -39,7 +41,7 @@ def test_vote_change_and_withdraw_without_a_reload(live_server, page: Page):
     assert _votes(app) == [(True, None, None)]
 
     box.get_by_role("button", name="Doch nicht hilfreich").click()
-    expect(box.get_by_role("heading", name="Schade. Was hat gefehlt?")).to_be_visible()
+    expect(box.get_by_role("heading", name=SORRY)).to_be_visible()
     box.get_by_role("button", name="Rückmeldung senden").click()
     expect(box.get_by_role("status")).to_have_text(re.compile("Bitte wählen Sie"))
     box.get_by_label("Unverständlich").check()
@@ -73,7 +75,7 @@ def test_vote_change_and_withdraw_without_javascript(live_server, browser: Brows
 
     box.get_by_role("button", name="Nein").click()
     expect(page).to_have_url(re.compile(f"/de/artikel/{slug}#feedback$"))
-    expect(box.get_by_role("heading", name="Schade. Was hat gefehlt?")).to_be_visible()
+    expect(box.get_by_role("heading", name=SORRY)).to_be_visible()
     assert _votes(app) == [(False, None, None)]
 
     comment = "x" * 1001

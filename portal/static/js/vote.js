@@ -18,12 +18,13 @@
     });
     box.setAttribute("aria-labelledby", "vote-heading-" + state);
     var heading = document.getElementById("vote-heading-" + state);
+    // Moving focus makes screen readers read the new heading; the status line is for errors.
+    status.textContent = "";
     if (state === "ask") {
       box.querySelector(".vote-buttons button").focus();
     } else {
       heading.focus();
     }
-    status.textContent = heading.textContent;
   }
 
   function send(form, submitter) {
