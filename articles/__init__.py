@@ -4,7 +4,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from articles import cli, feedback_views, indexing, search_views, staff_views, views
+    from articles import cli, feedback_views, indexing, search_views, searching, staff_views, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(staff_views.bp)
@@ -13,3 +13,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(cli.articles_cli)
     app.cli.add_command(cli.search_cli)
     indexing.init_app(app)
+    app.extensions["article_suggestions"] = searching.articles_about

@@ -35,6 +35,10 @@ def synonym_text(language: str) -> str:
     return stored.text if stored else default_text(language)
 
 
+def _all_synonyms() -> dict[str, Synonyms]:
+    return {code: parsed(synonym_text(code), code) for code in SUPPORTED_LANGUAGES}
+
+
 def save_synonyms(texts: dict[str, str], user: User | None) -> dict[str, list[SynonymError]]:
     """Store all languages' synonyms if every line is a valid group; else return bad lines."""
     errors = {language: Synonyms.parse(text, language)[1] for language, text in texts.items()}
@@ -80,7 +84,7 @@ def find(
 ) -> Outcome:
     """Search and log the search; the log id lets result links record the click."""
     query = query.strip()[:QUERY_MAX]
-    synonyms = {code: parsed(synonym_text(code), code) for code in SUPPORTED_LANGUAGES}
+    synonyms = _all_synonyms()
     try:
         if rebuilding():
             raise IndexUnavailable("being rebuilt")
@@ -107,6 +111,24 @@ def find(
         db.session.commit()
         log_id = entry.id
     return Outcome(results, log_id, from_index)
+
+
+def articles_about(text: str, language: str, limit: int = 3) -> list[dict]:
+    """Articles that match a free text, such as a problem described while booking; not logged
+    as a search. Registered for other features as ``app.extensions["article_suggestions"]``."""
+    synonyms = _all_synonyms()
+    try:
+        results = searching.search(
+            search_index(),
+            text[:QUERY_MAX],
+            language,
+            per_page=limit,
+            synonyms=synonyms,
+            rank_boost=ranking.search_boost(),
+        )
+    except IndexUnavailable:
+        return []
+    return [{"title": hit.title, "slug": hit.slug, "language": hit.language} for hit in results.hits]
 
 
 def record_click(log_id: int, slug: str, rank: int) -> str | None:

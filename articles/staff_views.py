@@ -19,11 +19,12 @@ from sqlalchemy.orm import joinedload
 
 from articles import authoring
 from articles.forms import ArticleForm, ConfirmForm, ImageUploadForm
-from articles.images import ImageError, recent_images, store_image
+from articles.images import recent_images, store_image
 from articles.models import BODY_MAX, Article, ArticleRevision, Category, Status
 from articles.rendering import render_markdown
 from portal.auth import role_required
 from portal.extensions import db
+from portal.imaging import ImageError
 from portal.models import Role
 
 bp = Blueprint("editor", __name__, url_prefix="/staff/articles")

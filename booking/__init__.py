@@ -1,1 +1,12 @@
-"""Technician appointments (built out by the booking issue)."""
+"""Technician appointments: customers book repair and maintenance visits in free arrival
+windows and manage them by a private link; dispatchers run the schedule."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from booking import cli, staff_views, views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(staff_views.bp)
+    app.cli.add_command(cli.booking_cli)

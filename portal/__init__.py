@@ -44,8 +44,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(accounts.bp)
 
     import articles
+    import booking
     from portal import cli
 
     articles.init_app(app)
+    booking.init_app(app)
     cli.init_app(app)
     return app

@@ -56,9 +56,10 @@ demo = AppGroup("demo", help="Demo content for trying the portal out.")
 
 @demo.command("load")
 def load_demo():
-    """Load demo articles, their votes and a demo admin into an empty database; print the login."""
+    """Load demo articles and votes, booking data and a demo admin; print the login."""
     from articles.demo_feedback import has_votes, load_demo_feedback
     from articles.importing import has_articles, import_demo_articles
+    from booking.demo import has_services, load_demo_booking
 
     login_file = Path(current_app.instance_path) / "demo_login.txt"
     if db.session.scalar(select(User).limit(1)) is None:
@@ -71,6 +72,9 @@ def load_demo():
         click.echo("The knowledge base has articles already; demo articles not loaded.")
     else:
         click.echo(f"Demo articles: {import_demo_articles().summary()}")
+    if not has_services():
+        services, technicians = load_demo_booking()
+        click.echo(f"Demo booking: {services} service types, {technicians} technicians.")
     if not has_votes():
         votes, views = load_demo_feedback()
         click.echo(f"Demo feedback: {votes} votes, {views} views.")

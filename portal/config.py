@@ -31,6 +31,14 @@ def _flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _engine_options(database_url: str) -> dict:
+    """SQLite writers wait for each other's lock instead of failing after five seconds."""
+    options: dict = {"pool_pre_ping": True}
+    if database_url.startswith("sqlite"):
+        options["connect_args"] = {"timeout": 30}
+    return options
+
+
 def from_environment(folder: Path) -> dict:
     """Build the configuration mapping for an app whose instance folder is ``folder``."""
     https = _flag("PORTAL_HTTPS")
@@ -40,7 +48,7 @@ def from_environment(folder: Path) -> dict:
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY") or _secret_key(folder),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(database_url),
         "MAX_CONTENT_LENGTH": int(os.environ.get("PORTAL_MAX_REQUEST_BYTES", 8 * 1024 * 1024)),
         "MAX_IMAGE_BYTES": int(os.environ.get("PORTAL_MAX_IMAGE_BYTES", 5 * 1024 * 1024)),
         "SESSION_COOKIE_HTTPONLY": True,
@@ -64,6 +72,18 @@ def from_environment(folder: Path) -> dict:
         "HELPFULNESS_HALF_LIFE_DAYS": float(os.environ.get("PORTAL_HELPFULNESS_HALF_LIFE", 365)),
         "HELPFULNESS_VOTES_PER_ADDRESS": int(os.environ.get("PORTAL_VOTES_PER_ADDRESS", 3)),
         "HELPFULNESS_CACHE_SECONDS": float(os.environ.get("PORTAL_HELPFULNESS_CACHE_SECONDS", 10)),
+        "PORTAL_BASE_URL": os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000"),
+        "BOOKING_STATE": os.environ.get("PORTAL_BOOKING_STATE", "HH"),
+        "BOOKING_WINDOWS": os.environ.get(
+            "PORTAL_BOOKING_WINDOWS", "08:00-10:00,10:00-12:00,13:00-15:00,15:00-17:00"
+        ),
+        "BOOKING_MIN_NOTICE_HOURS": float(os.environ.get("PORTAL_BOOKING_MIN_NOTICE_HOURS", 24)),
+        "BOOKING_HORIZON_DAYS": int(os.environ.get("PORTAL_BOOKING_HORIZON_DAYS", 60)),
+        "BOOKING_CHANGE_CUTOFF_HOURS": float(os.environ.get("PORTAL_BOOKING_CUTOFF_HOURS", 24)),
+        "BOOKING_MAX_RESCHEDULES": int(os.environ.get("PORTAL_BOOKING_MAX_RESCHEDULES", 2)),
+        "BOOKING_PHOTO_DAYS": int(os.environ.get("PORTAL_BOOKING_PHOTO_DAYS", 30)),
+        "BOOKING_RATE_LIMIT": os.environ.get("PORTAL_BOOKING_RATE_LIMIT", "10 per hour"),
+        "BOOKING_MANAGE_RATE_LIMIT": os.environ.get("PORTAL_MANAGE_RATE_LIMIT", "60 per hour"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),

@@ -1,0 +1,84 @@
+"""E-mails to customers about their appointment, each with a calendar file and the private link."""
+
+import smtplib
+from email.utils import parseaddr
+
+from flask import current_app, has_request_context, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from booking import calendar, scheduling
+from booking.models import Appointment
+from portal.mail import Attachment, compose, send
+from portal.models import utcnow
+
+KINDS = ("booked", "rescheduled", "cancelled", "reminder")
+
+
+def manage_url(appointment: Appointment) -> str:
+    """The private link, absolute; outside a request (reminders from cron) built on
+    ``PORTAL_BASE_URL``."""
+    values = {"lang": appointment.language, "token": scheduling.manage_token(appointment)}
+    if has_request_context():
+        return url_for("booking.manage", _external=True, **values)
+    with current_app.test_request_context(base_url=current_app.config["PORTAL_BASE_URL"]):
+        return url_for("booking.manage", _external=True, **values)
+
+
+def _subject(kind: str, appointment: Appointment) -> str:
+    subjects = {
+        "booked": _("Your appointment request %(reference)s"),
+        "rescheduled": _("Your appointment %(reference)s was moved"),
+        "cancelled": _("Your appointment %(reference)s is cancelled"),
+        "reminder": _("Reminder: your appointment %(reference)s tomorrow"),
+    }
+    return subjects[kind] % {"reference": appointment.reference}
+
+
+def calendar_event(appointment: Appointment) -> calendar.CalendarEvent:
+    service = appointment.service_type.name(appointment.language)
+    sender_name, sender_email = parseaddr(current_app.config["MAIL_SENDER"])
+    return calendar.CalendarEvent(
+        uid=appointment.uid,
+        sequence=appointment.sequence,
+        start=appointment.starts_at.astimezone(scheduling.TIMEZONE),
+        end=appointment.ends_at.astimezone(scheduling.TIMEZONE),
+        summary=f"{service} – Nordlicht Haustechnik ({appointment.reference})",
+        description=_(
+            "Technician visit. Manage your appointment: %(url)s", url=manage_url(appointment)
+        ),
+        location=f"{appointment.street}, {appointment.postcode} {appointment.city}",
+        organizer_email=sender_email or current_app.config["COMPANY_EMAIL"],
+        organizer_name=sender_name or "Nordlicht Haustechnik",
+        attendee_email=appointment.email,
+        attendee_name=appointment.customer_name,
+        created=appointment.created_at,
+    )
+
+
+def notify(appointment: Appointment, kind: str) -> bool:
+    """Tell the customer, in the language they booked in, with an updated calendar file.
+
+    A mail server that fails must not undo or hide a booking: the failure is logged for
+    staff and the caller told."""
+    method = "CANCEL" if kind == "cancelled" else "REQUEST"
+    with force_locale(appointment.language):
+        text = render_template(
+            f"booking/email/{kind}.txt",
+            appointment=appointment,
+            service=appointment.service_type.name(appointment.language),
+            arrival=scheduling.arrival_window(appointment),
+            manage_url=manage_url(appointment),
+        )
+        subject = _subject(kind, appointment)
+        event = calendar_event(appointment)
+    ics = calendar.appointment_ics(event, method, utcnow())
+    attachment = Attachment("termin.ics", f"text/calendar; charset=utf-8; method={method}", ics)
+    try:
+        send(compose(appointment.email, subject, text, [attachment]))
+    except (OSError, smtplib.SMTPException):
+        current_app.logger.exception(
+            "could not send the %s e-mail for %s", kind, appointment.reference
+        )
+        return False
+    return True

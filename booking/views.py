@@ -1,0 +1,346 @@
+"""What customers see of booking: the four-step form, the private manage page, the slots API."""
+
+from datetime import date, timedelta
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from booking import notifications, scheduling, triage
+from booking.forms import STEPS, BookingForm, parse_slot
+from booking.models import Appointment, AppointmentPhoto, Deflection, ServiceType
+from portal.config import SUPPORTED_LANGUAGES
+from portal.errors import api_error
+from portal.extensions import db, limiter
+from portal.i18n import reject_unknown_language
+from portal.imaging import ImageError, inspect, without_metadata
+
+bp = Blueprint("booking", __name__)
+bp.url_value_preprocessor(reject_unknown_language)
+
+DAYS_PER_PAGE = 14
+PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png"}
+API_MAX_DAYS = 62
+
+
+def _booking_limit() -> str:
+    return current_app.config["BOOKING_RATE_LIMIT"]
+
+
+def _manage_limit() -> str:
+    return current_app.config["BOOKING_MANAGE_RATE_LIMIT"]
+
+
+def _form(lang: str) -> BookingForm:
+    form = BookingForm()
+    form.service.choices = [(s.id, s.name(lang)) for s in scheduling.active_services()]
+    return form
+
+
+def _service(form: BookingForm) -> ServiceType | None:
+    service = db.session.get(ServiceType, form.service.data) if form.service.data else None
+    return service if service is not None and service.active else None
+
+
+def _calendar(service: ServiceType, postcode: str, page: int, ignore: Appointment | None = None):
+    """Days of one page of the window picker, each with its free slots, and the first free slot
+    of the whole horizon."""
+    today = scheduling.local_today()
+    last = today + timedelta(days=current_app.config["BOOKING_HORIZON_DAYS"])
+    slots = scheduling.free_slots(service, postcode, today, last, ignore=ignore)
+    first = today + timedelta(days=page * DAYS_PER_PAGE)
+    days = [first + timedelta(days=offset) for offset in range(DAYS_PER_PAGE)]
+    by_day = {day: [slot for slot in slots if slot.day == day] for day in days if day <= last}
+    return {
+        "days": by_day,
+        "next_free": slots[0] if slots else None,
+        "page": page,
+        "has_next": first + timedelta(days=DAYS_PER_PAGE) <= last,
+    }
+
+
+def _page() -> int:
+    value = request.form.get("seite", request.args.get("seite", "0"))
+    return max(0, min(int(value), 10)) if value.isdigit() else 0
+
+
+def _suggestions(text: str, lang: str) -> list[dict]:
+    suggest = current_app.extensions.get("article_suggestions")
+    return suggest(text, lang) if suggest and text.strip() else []
+
+
+def _render(form: BookingForm, step: int, lang: str, status: int = 200, **extra):
+    service = _service(form)
+    context = {"form": form, "step": step, "service": service, "steps": STEPS}
+    if step >= 3 and service is not None:
+        problem = form.problem.data or ""
+        context["emergency"] = triage.is_emergency(problem, scheduling.local_today())
+        context["suggestions"] = _suggestions(problem, lang)
+    if step == 3 and service is not None:
+        context["calendar"] = _calendar(service, form.postcode.data, _page())
+    context.update(extra)
+    return render_template("booking/book.html", **context), status
+
+
+def _step_problems(form: BookingForm, step: int) -> bool:
+    """Checks beyond single fields; adds errors to the form and says whether any were found."""
+    service = _service(form)
+    if step >= 1 and service is None:
+        form.service.errors = [_("Please choose a service.")]
+        return True
+    if step == 1 and not scheduling.covering_technicians(service, form.postcode.data):
+        form.postcode.errors = [
+            _(
+                "We do not offer this service in %(postcode)s yet. Please call us at %(phone)s "
+                "or write to %(email)s.",
+                postcode=form.postcode.data,
+                phone=current_app.config["COMPANY_PHONE"],
+                email=current_app.config["COMPANY_EMAIL"],
+            )
+        ]
+        return True
+    if step >= 2 and service.needs_description and not (form.problem.data or "").strip():
+        form.problem.errors = [_("Please describe the problem.")]
+        return True
+    chosen = form.chosen_slot()
+    if step == 3 and not scheduling.is_free(service, form.postcode.data, *chosen):
+        form.slot.errors = [_("This window is not free. Please choose another one.")]
+        return True
+    return False
+
+
+@bp.route("/<lang>/termin", methods=["GET", "POST"])
+def start(lang: str):
+    form = _form(lang)
+    if request.method == "GET":
+        form.service.data = request.args.get("leistung", type=int)
+        return _render(form, 1, lang)
+    current = int(form.step.data) if (form.step.data or "").isdigit() else 1
+    current = min(max(current, 1), 3)
+    if "zurueck" in request.form:
+        return _render(form, max(current - 1, 1), lang)
+    if "seite" in request.form and current == 3:
+        return _render(form, 3, lang)
+    if not form.validate_through(current) or _step_problems(form, current):
+        return _render(form, current, lang, 400)
+    return _render(form, current + 1, lang)
+
+
+def _store_photos(appointment: Appointment, form: BookingForm) -> None:
+    for upload in form.uploads():
+        data, width, height = without_metadata(upload.read())
+        content_type, _, _ = inspect(data, current_app.config["MAX_IMAGE_BYTES"], PHOTO_FORMATS)
+        appointment.photos.append(
+            AppointmentPhoto(content_type=content_type, data=data, width=width, height=height)
+        )
+    db.session.commit()
+
+
+def _photo_problem(form: BookingForm) -> str | None:
+    for upload in form.uploads():
+        try:
+            inspect(upload.read(), current_app.config["MAX_IMAGE_BYTES"], PHOTO_FORMATS)
+        except ImageError as error:
+            return {
+                "too_large": _("A photo is larger than %(mb)d MB.", mb=_max_photo_mb()),
+                "unsupported_type": _("Photos must be JPEG or PNG images."),
+            }.get(str(error), _("A file is not a photo we can read."))
+        finally:
+            upload.seek(0)
+    return None
+
+
+def _max_photo_mb() -> int:
+    return current_app.config["MAX_IMAGE_BYTES"] // (1024 * 1024)
+
+
+@bp.post("/<lang>/termin/buchen")
+@limiter.limit(_booking_limit)
+def book(lang: str):
+    form = _form(lang)
+    if form.website.data:
+        abort(400)
+    if not form.validate_through(4) or _step_problems(form, 2):
+        step = next((n for n in STEPS if _has_errors(form, n)), 1)
+        return _render(form, step, lang, 400)
+    problem = _photo_problem(form)
+    if problem:
+        form.photos.errors = [problem]
+        return _render(form, 4, lang, 400)
+    day, window = form.chosen_slot()
+    customer = scheduling.Customer(
+        name=form.name.data.strip(),
+        email=form.email.data.strip(),
+        phone=form.phone.data.strip(),
+        street=form.street.data.strip(),
+        postcode=form.postcode.data,
+        city=form.city.data.strip(),
+        device_type=form.device_type.data.strip(),
+        brand=(form.brand.data or "").strip(),
+        model=(form.model.data or "").strip(),
+        serial_number=(form.serial_number.data or "").strip(),
+        purchase_date=form.purchase_date.data,
+        problem=(form.problem.data or "").strip(),
+    )
+    try:
+        appointment = scheduling.book(_service(form), customer, day, window, language=lang)
+    except scheduling.NotCovered:
+        _step_problems(form, 1)
+        return _render(form, 1, lang, 400)
+    except scheduling.WindowTaken:
+        form.slot.data = ""
+        message = _("This window was just taken. Please choose another one.")
+        return _render(form, 3, lang, 409, taken=message)
+    _store_photos(appointment, form)
+    notifications.notify(appointment, "booked")
+    flash(_("Your appointment is booked. We have sent you a confirmation by e-mail."), "success")
+    token = scheduling.manage_token(appointment)
+    return redirect(url_for("booking.manage", lang=lang, token=token), 303)
+
+
+def _has_errors(form: BookingForm, step: int) -> bool:
+    return any(form[name].errors for name in STEPS[step])
+
+
+def _appointment(token: str) -> Appointment:
+    return scheduling.appointment_by_token(token) or abort(404)
+
+
+@bp.get("/<lang>/termin/verwalten/<token>")
+@limiter.limit(_manage_limit)
+def manage(lang: str, token: str):
+    appointment = _appointment(token)
+    return render_template(
+        "booking/manage.html",
+        appointment=appointment,
+        token=token,
+        arrival=scheduling.arrival_window(appointment),
+        can_change=scheduling.can_change(appointment),
+        reschedules_left=scheduling.reschedules_left(appointment),
+    )
+
+
+@bp.post("/<lang>/termin/verwalten/<token>/absagen")
+@limiter.limit(_manage_limit)
+def cancel(lang: str, token: str):
+    appointment = _appointment(token)
+    try:
+        scheduling.cancel(appointment)
+    except scheduling.CutoffPassed:
+        flash(_("This appointment can no longer be changed online. Please call us."), "error")
+    else:
+        notifications.notify(appointment, "cancelled")
+        flash(_("Your appointment is cancelled. We have sent you a confirmation."), "success")
+    return redirect(url_for("booking.manage", lang=lang, token=token), 303)
+
+
+@bp.route("/<lang>/termin/verwalten/<token>/verschieben", methods=["GET", "POST"])
+@limiter.limit(_manage_limit, methods=["POST"])
+def reschedule(lang: str, token: str):
+    appointment = _appointment(token)
+    if not scheduling.can_change(appointment) or not scheduling.reschedules_left(appointment):
+        flash(_("This appointment can no longer be moved online. Please call us."), "error")
+        return redirect(url_for("booking.manage", lang=lang, token=token), 303)
+    taken, status = None, 200
+    if request.method == "POST" and "seite" not in request.form:
+        chosen = parse_slot(request.form.get("slot", ""))
+        try:
+            if chosen is None:
+                raise scheduling.WindowTaken("none chosen")
+            scheduling.reschedule(appointment, *chosen)
+        except scheduling.WindowTaken:
+            taken, status = _("This window is not free. Please choose another one."), 409
+        else:
+            notifications.notify(appointment, "rescheduled")
+            flash(_("Your appointment is moved. We have sent you a confirmation."), "success")
+            return redirect(url_for("booking.manage", lang=lang, token=token), 303)
+    calendar = _calendar(appointment.service_type, appointment.postcode, _page(), appointment)
+    page = render_template(
+        "booking/reschedule.html",
+        appointment=appointment,
+        token=token,
+        arrival=scheduling.arrival_window(appointment),
+        calendar=calendar,
+        taken=taken,
+    )
+    return page, status
+
+
+@bp.get("/<lang>/termin/hilfe/<slug>")
+def deflect(lang: str, slug: str):
+    """Note that a customer left the booking for a suggested article, then go there."""
+    service = request.args.get("leistung", type=int)
+    known = db.session.get(ServiceType, service) if service else None
+    db.session.add(Deflection(service_type_id=known.id if known else None, article_slug=slug[:120]))
+    db.session.commit()
+    return redirect(url_for("articles.detail", lang=lang, slug=slug))
+
+
+@bp.get("/api/booking/suggestions")
+@limiter.limit("120 per minute")
+def api_suggestions():
+    """Articles for a problem being typed; links go through ``deflect`` to be counted."""
+    text = request.args.get("q", "").strip()[:200]
+    lang = request.args.get("lang", "de")
+    service = request.args.get("service", type=int)
+    if lang not in SUPPORTED_LANGUAGES:
+        return api_error("lang must be one of: " + ", ".join(SUPPORTED_LANGUAGES))
+    return jsonify(
+        [
+            {
+                "title": item["title"],
+                "url": url_for(
+                    "booking.deflect", lang=item["language"], slug=item["slug"], leistung=service
+                ),
+            }
+            for item in _suggestions(text, lang)
+        ]
+    )
+
+
+def _iso_day(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+@bp.get("/api/booking/slots")
+@limiter.limit("120 per minute")
+def api_slots():
+    service = db.session.get(ServiceType, request.args.get("service", type=int) or 0)
+    postcode = request.args.get("postcode", "")
+    first, last = _iso_day("from"), _iso_day("to")
+    if service is None or not service.active:
+        return api_error("service must be the id of an active service type")
+    if not (len(postcode) == 5 and postcode.isdigit()):
+        return api_error("postcode must be five digits")
+    if first is None or last is None:
+        return api_error("from and to must be dates as YYYY-MM-DD")
+    if last < first or (last - first).days > API_MAX_DAYS:
+        return api_error(f"to must be on or after from, at most {API_MAX_DAYS} days later")
+    covered = bool(scheduling.covering_technicians(service, postcode))
+    slots = scheduling.free_slots(service, postcode, first, last) if covered else []
+    return jsonify(
+        service=service.id,
+        postcode=postcode,
+        covered=covered,
+        slots=[
+            {
+                "start": slot.start.isoformat(),
+                "end": slot.end.isoformat(),
+                "busy_until": slot.busy_until.isoformat(),
+                "slot": f"{slot.day.isoformat()}/{slot.window}",
+            }
+            for slot in slots
+        ],
+    )
