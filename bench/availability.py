@@ -10,13 +10,19 @@ appointments cannot all fit: the ones that find no free place are counted and le
 default also runs 1,000 appointments, a calendar with free windows left. The range starts on
 1 March 2027 so that it crosses the change to summer time and holds the Easter holidays.
 
+It then does the same through the portal, as a request does: 2,000 appointments in a throwaway
+database (SQLite, or ``DATABASE_URL``), half of them in the last 60 days and half in the next,
+loaded with hours, absences and holidays by ``booking.scheduling.free_slots`` on every call.
+
     .venv/bin/python bench/availability.py --appointments 1000,2000 --repeat 50
 """
 
 import argparse
+import os
 import random
 import statistics
 import sys
+import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
@@ -95,6 +101,79 @@ def _time(total_minutes: int, team: list[TechnicianPlan], repeat: int) -> tuple[
     return timings, f"{len(slots)} slots ({offers} technician offers)"
 
 
+def _database_run(technicians: int, appointments: int, repeat: int, rng: random.Random) -> None:
+    """Time ``scheduling.free_slots`` against a real database holding the appointments."""
+    from flask_migrate import upgrade
+
+    from booking import scheduling
+    from booking.models import Appointment, OccupiedWindow, Status
+    from portal import create_app
+    from portal.extensions import db
+    from tests.booking.helpers import add_service, add_technician
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-availability-"))
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder / 'bench.sqlite3'}"
+    app = create_app({"INSTANCE_PATH": folder, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        service_id = add_service(minutes=60)
+        team = [add_technician(f"Technician {n:02d}", service_id) for n in range(technicians)]
+        today = scheduling.local_today()
+        taken: set[tuple[int, date, int]] = set()
+        while len(taken) < appointments:
+            key = (
+                rng.choice(team),
+                today + timedelta(days=rng.randrange(-60, 60)),
+                rng.randrange(4),
+            )
+            if key in taken:
+                continue
+            taken.add(key)
+            technician_id, day, window = key
+            start, end = window_times(day, window, scheduling.rules())
+            appointment = Appointment(
+                reference=f"B{len(taken):07d}",
+                uid=f"bench-{len(taken)}",
+                service_type_id=service_id,
+                technician_id=technician_id,
+                status=Status.CONFIRMED,
+                day=day,
+                first_window=window,
+                window_count=1,
+                starts_at=start,
+                ends_at=end,
+                customer_name="Bench",
+                email="b@x.example",
+                phone="040 1234567",
+                street="Weg 1",
+                postcode="20095",
+                city="Hamburg",
+                manage_token_hash=f"{len(taken):064d}",
+            )
+            db.session.add(appointment)
+            db.session.add(
+                OccupiedWindow(
+                    appointment=appointment, technician_id=technician_id, day=day, window=window
+                )
+            )
+        db.session.commit()
+        db.session.expunge_all()
+        service = db.session.get(scheduling.ServiceType, service_id)
+        last = today + timedelta(days=60)
+        scheduling.free_slots(service, "20095", today, last)  # the process's first call loads data
+        timings = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            slots = scheduling.free_slots(service, "20095", today, last)
+            timings.append((time.perf_counter() - started) * 1000)
+    p95 = statistics.quantiles(timings, n=20)[18]
+    print(
+        f"{url.split(':')[0]}: {technicians} technicians, "
+        f"{appointments} appointments in the database, 60 days through scheduling.free_slots: "
+        f"p50 {statistics.median(timings):.2f} ms, p95 {p95:.2f} ms, {len(slots)} slots"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--technicians", type=int, default=10)
@@ -120,6 +199,7 @@ def main() -> None:
                 f"  {total_minutes:>3} min job ({count} window{'s' if count > 1 else ''}): "
                 f"p50 {statistics.median(timings):.2f} ms, p95 {p95:.2f} ms, {found}"
             )
+    _database_run(args.technicians, 2000, args.repeat, random.Random(args.seed))
 
 
 if __name__ == "__main__":

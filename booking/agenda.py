@@ -20,6 +20,7 @@ from booking.models import (
     Appointment,
     AppointmentEvent,
     AppointmentPhoto,
+    OccupiedWindow,
     ServiceKind,
     ServiceType,
     Status,
@@ -338,6 +339,23 @@ def reassign_candidates(appointment: Appointment) -> list[Technician]:
             )
             .order_by(Technician.name, Technician.id)
         )
+    )
+
+
+def clashing_appointment(appointment: Appointment, technician: Technician) -> Appointment | None:
+    """The technician's appointment in the same windows, to name it when refusing a
+    reassignment; the unique key still decides when two dispatchers act at once."""
+    return db.session.scalar(
+        select(Appointment)
+        .join(OccupiedWindow, OccupiedWindow.appointment_id == Appointment.id)
+        .where(
+            OccupiedWindow.technician_id == technician.id,
+            OccupiedWindow.day == appointment.day,
+            OccupiedWindow.window >= appointment.first_window,
+            OccupiedWindow.window < appointment.first_window + appointment.window_count,
+            Appointment.id != appointment.id,
+        )
+        .limit(1)
     )
 
 

@@ -10,6 +10,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 import holidays as public_holidays
@@ -105,12 +106,15 @@ def local_today(now: datetime | None = None) -> date:
     return (now or utcnow()).astimezone(TIMEZONE).date()
 
 
+@cache
+def _holidays(state: str, year: int) -> frozenset[date]:
+    return frozenset(public_holidays.country_holidays("DE", subdiv=state, years=year))
+
+
 def holidays_between(first: date, last: date) -> set[date]:
     """Public holidays of the company's state, as the ``holidays`` library knows them."""
-    years = range(first.year, last.year + 1)
-    found = public_holidays.country_holidays(
-        "DE", subdiv=current_app.config["BOOKING_STATE"], years=years
-    )
+    state = current_app.config["BOOKING_STATE"]
+    found = set().union(*(_holidays(state, year) for year in range(first.year, last.year + 1)))
     return {day for day in found if first <= day <= last}
 
 
@@ -157,15 +161,17 @@ def _plans(
         )
     ):
         plans[absence.technician_id].absences.append((absence.starts_at, absence.ends_at))
-    occupied = select(OccupiedWindow).where(
+    occupied = select(
+        OccupiedWindow.technician_id, OccupiedWindow.day, OccupiedWindow.window
+    ).where(
         OccupiedWindow.technician_id.in_(ids),
         OccupiedWindow.day >= first,
         OccupiedWindow.day <= last,
     )
     if ignore is not None:
         occupied = occupied.where(OccupiedWindow.appointment_id != ignore.id)
-    for row in db.session.scalars(occupied):
-        plans[row.technician_id].occupied.add((row.day, row.window))
+    for technician_id, day, window in db.session.execute(occupied):
+        plans[technician_id].occupied.add((day, window))
     loads = db.session.execute(
         select(Appointment.technician_id, Appointment.day, func.count())
         .where(

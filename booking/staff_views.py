@@ -188,6 +188,17 @@ def reassign(appointment_id: int):
         flash(_("Choose one of the listed technicians."), "error")
         return back
     technician = _technician(form.technician.data)
+    clash = agenda.clashing_appointment(appointment, technician)
+    if clash is not None:
+        flash(
+            _(
+                "%(name)s already has appointment %(reference)s then.",
+                name=technician.name,
+                reference=clash.reference,
+            ),
+            "error",
+        )
+        return back
     try:
         scheduling.reassign(appointment, technician, current_user)
     except scheduling.TechnicianBusy:

@@ -88,8 +88,8 @@ def dispatcher(client, staff):
     return client
 
 
-def book(app, plan, window=0, name="Erika Mustermann", day=None) -> Appointment:
-    """Book online through the scheduling rules; returns the detached appointment."""
+def book(app, plan, window=0, name="Erika Mustermann") -> SimpleNamespace:
+    """Book online through the scheduling rules; returns what the tests compare against."""
     with app.app_context():
         appointment = scheduling.book(
             db.session.get(ServiceType, plan.service),
@@ -105,11 +105,14 @@ def book(app, plan, window=0, name="Erika Mustermann", day=None) -> Appointment:
                 model="ecoTEC plus",
                 problem="Jährliche Wartung",
             ),
-            day or plan.day,
+            plan.day,
             window,
         )
-        db.session.expunge(appointment)
-        return appointment
+        return SimpleNamespace(
+            id=appointment.id,
+            reference=appointment.reference,
+            technician_id=appointment.technician_id,
+        )
 
 
 def stored(app, appointment_id) -> Appointment:

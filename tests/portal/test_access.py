@@ -29,6 +29,22 @@ STAFF_ACCESS = {
     "feedback.export_comments": {"editor", "admin"},
     "feedback.article": {"editor", "admin"},
     "feedback.resolve": {"editor", "admin"},
+    "dispatch.day": {"dispatcher", "admin"},
+    "dispatch.week": {"dispatcher", "admin"},
+    "dispatch.detail": {"dispatcher", "admin"},
+    "dispatch.photo": {"dispatcher", "admin"},
+    "dispatch.change_status": {"dispatcher", "admin"},
+    "dispatch.reassign": {"dispatcher", "admin"},
+    "dispatch.phone_booking": {"dispatcher", "admin"},
+    "dispatch.export": {"dispatcher", "admin"},
+    "dispatch.technicians": {"dispatcher", "admin"},
+    "dispatch.new_technician": {"dispatcher", "admin"},
+    "dispatch.edit_technician": {"dispatcher", "admin"},
+    "dispatch.absences": {"dispatcher", "admin"},
+    "dispatch.delete_absence": {"dispatcher", "admin"},
+    "dispatch.services": {"dispatcher", "admin"},
+    "dispatch.new_service": {"dispatcher", "admin"},
+    "dispatch.edit_service": {"dispatcher", "admin"},
 }
 PUBLIC = {"auth.login", "static", "i18n.switch"}
 SAMPLE_ARGS = {
@@ -42,6 +58,12 @@ SAMPLE_ARGS = {
     "filename": "x.png",
     "log_id": 1,
     "rank": 1,
+    "token": "x",
+    "appointment_id": 1,
+    "photo_id": 1,
+    "technician_id": 1,
+    "absence_id": 1,
+    "service_id": 1,
 }
 
 
