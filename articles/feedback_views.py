@@ -17,13 +17,14 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from articles import catalog, feedback_report, visitors, voting
-from articles.forms import ConfirmForm, VoteForm, reason_labels
+from articles.forms import VoteForm, reason_labels
 from articles.models import Article, Reason
 from articles.views import render_article
 from portal.auth import role_required
 from portal.config import SUPPORTED_LANGUAGES
 from portal.errors import api_error
 from portal.extensions import db, limiter
+from portal.forms import ConfirmForm
 from portal.i18n import reject_unknown_language
 from portal.models import Role
 

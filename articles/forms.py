@@ -57,10 +57,6 @@ class ImageUploadForm(FlaskForm):
     alt = StringField(_l("Description (alt text)"), validators=[Length(max=200)])
 
 
-class ConfirmForm(FlaskForm):
-    """An empty form: its CSRF token guards buttons that change state."""
-
-
 class SynonymsForm(FlaskForm):
     de = TextAreaField(
         _l("German synonyms"),

@@ -128,7 +128,9 @@ def articles_about(text: str, language: str, limit: int = 3) -> list[dict]:
         )
     except IndexUnavailable:
         return []
-    return [{"title": hit.title, "slug": hit.slug, "language": hit.language} for hit in results.hits]
+    return [
+        {"title": hit.title, "slug": hit.slug, "language": hit.language} for hit in results.hits
+    ]
 
 
 def record_click(log_id: int, slug: str, rank: int) -> str | None:

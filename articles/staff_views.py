@@ -18,12 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from articles import authoring
-from articles.forms import ArticleForm, ConfirmForm, ImageUploadForm
+from articles.forms import ArticleForm, ImageUploadForm
 from articles.images import recent_images, store_image
 from articles.models import BODY_MAX, Article, ArticleRevision, Category, Status
 from articles.rendering import render_markdown
 from portal.auth import role_required
 from portal.extensions import db
+from portal.forms import ConfirmForm
 from portal.imaging import ImageError
 from portal.models import Role
 

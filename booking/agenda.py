@@ -56,12 +56,6 @@ PREFIX = re.compile(r"^\d{1,5}$")
 INTERVAL = re.compile(r"^(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})$")
 
 
-class CannotReopen(scheduling.BookingError):
-    """A cancelled appointment gave its windows back, so reopening it could double-book them."""
-
-    code = "cannot_reopen"
-
-
 class HoursError(ValueError):
     """Weekly hours the form refuses; ``code`` is "format", "order" or "overlap", ``part`` the
     text that caused it."""
@@ -384,12 +378,10 @@ def change_status(
 ) -> bool:
     """Set the status with an audit entry; return whether it changed.
 
-    :raises CannotReopen: for a cancelled appointment, whose windows may be booked again by now.
+    :raises scheduling.CannotReopen: for a cancelled appointment.
     """
     if status == appointment.status:
         return False
-    if appointment.status == Status.CANCELLED:
-        raise CannotReopen(appointment.reference)
     scheduling.set_status(appointment, status, user, note.strip())
     return True
 

@@ -8,7 +8,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from booking import calendar, scheduling
-from booking.models import Appointment
+from booking.models import Appointment, Status
 from portal.mail import Attachment, compose, send
 from portal.models import utcnow
 
@@ -27,7 +27,9 @@ def manage_url(appointment: Appointment) -> str:
 
 def _subject(kind: str, appointment: Appointment) -> str:
     subjects = {
-        "booked": _("Your appointment request %(reference)s"),
+        "booked": _("Your appointment request %(reference)s")
+        if appointment.status == Status.REQUESTED
+        else _("Your appointment %(reference)s is confirmed"),
         "rescheduled": _("Your appointment %(reference)s was moved"),
         "cancelled": _("Your appointment %(reference)s is cancelled"),
         "reminder": _("Reminder: your appointment %(reference)s tomorrow"),
@@ -60,7 +62,9 @@ def notify(appointment: Appointment, kind: str) -> bool:
     """Tell the customer, in the language they booked in, with an updated calendar file.
 
     A mail server that fails must not undo or hide a booking: the failure is logged for
-    staff and the caller told."""
+    staff and the caller told. Phone bookings may have no address; then nothing is sent."""
+    if not appointment.email:
+        return False
     method = "CANCEL" if kind == "cancelled" else "REQUEST"
     with force_locale(appointment.language):
         text = render_template(

@@ -65,6 +65,12 @@ class TechnicianBusy(BookingError):
     code = "technician_busy"
 
 
+class CannotReopen(BookingError):
+    """A cancelled appointment gave its windows back, so reopening it could double-book them."""
+
+    code = "cannot_reopen"
+
+
 @dataclass(frozen=True)
 class Customer:
     """What a customer tells us about themselves, the visit and the device."""
@@ -399,6 +405,8 @@ def set_status(
     """Change the status with an audit entry; a cancelled appointment frees its windows."""
     if status == appointment.status:
         return
+    if appointment.status == Status.CANCELLED:
+        raise CannotReopen(appointment.reference)
     detail = f"{appointment.status.value} → {status.value}" + (f": {note}" if note else "")
     appointment.status = status
     appointment.updated_at = utcnow()
@@ -423,15 +431,15 @@ def reassign(appointment: Appointment, technician: Technician, user: User) -> No
     if technician.id == appointment.technician_id:
         return
     before = appointment.technician.name
-    db.session.execute(
-        update(OccupiedWindow)
-        .where(OccupiedWindow.appointment_id == appointment.id)
-        .values(technician_id=technician.id)
-    )
-    appointment.technician_id = technician.id
-    appointment.updated_at = utcnow()
-    _log(appointment, "reassigned", f"{before} → {technician.name}", user)
     try:
+        db.session.execute(
+            update(OccupiedWindow)
+            .where(OccupiedWindow.appointment_id == appointment.id)
+            .values(technician_id=technician.id)
+        )
+        appointment.technician_id = technician.id
+        appointment.updated_at = utcnow()
+        _log(appointment, "reassigned", f"{before} → {technician.name}", user)
         db.session.commit()
     except IntegrityError as error:
         db.session.rollback()

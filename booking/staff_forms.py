@@ -78,10 +78,6 @@ def _choices(labels: dict[str, str]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in labels.items()]
 
 
-class ConfirmForm(FlaskForm):
-    """An empty form: its CSRF token guards buttons that change state."""
-
-
 class ToggleActiveForm(FlaskForm):
     """The activate/deactivate button of a list row; it names the state wanted, so sending it
     twice does not flip it back."""

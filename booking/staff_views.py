@@ -23,7 +23,6 @@ from booking.models import AbsenceKind, Appointment, ServiceType, Status, Techni
 from booking.staff_forms import (
     WEEKDAYS,
     AbsenceForm,
-    ConfirmForm,
     PhoneBookingForm,
     ReassignForm,
     ServiceTypeForm,
@@ -37,6 +36,7 @@ from booking.staff_forms import (
 )
 from portal.auth import role_required
 from portal.extensions import db
+from portal.forms import ConfirmForm
 from portal.i18n import current_language
 from portal.models import Role
 
@@ -153,7 +153,7 @@ def change_status(appointment_id: int):
     status = Status(form.status.data)
     try:
         changed = agenda.change_status(appointment, status, current_user, form.note.data or "")
-    except agenda.CannotReopen:
+    except scheduling.CannotReopen:
         flash(
             _(
                 "A cancelled appointment cannot be reopened: its window may be booked again "

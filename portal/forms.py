@@ -48,3 +48,7 @@ class UserEditForm(FlaskForm):
         _l("New password (leave empty to keep)"),
         validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=1024)],
     )
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: its CSRF token guards buttons that change state."""

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from booking import agenda, scheduling
 from booking.models import (
@@ -88,11 +88,11 @@ def dispatcher(client, staff):
     return client
 
 
-def book(app, plan, window=0, name="Erika Mustermann") -> SimpleNamespace:
+def book(app, plan, window=0, name="Erika Mustermann", service_id=None) -> SimpleNamespace:
     """Book online through the scheduling rules; returns what the tests compare against."""
     with app.app_context():
         appointment = scheduling.book(
-            db.session.get(ServiceType, plan.service),
+            db.session.get(ServiceType, service_id or plan.service),
             scheduling.Customer(
                 name=name,
                 email="kunde@example.org",
@@ -146,6 +146,51 @@ def test_day_agenda_shows_every_technician_and_filters_by_one(app, plan, dispatc
     mine = first if first.technician_id == plan.jonas else second
     other = second if mine is first else first
     assert mine.reference in text and other.reference not in text
+
+
+def test_agenda_queries_do_not_grow_with_the_appointments(app, plan, dispatcher):
+    statements = []
+
+    def count(*args):
+        statements.append(args)
+
+    def queries(url):
+        statements.clear()
+        with app.app_context():
+            event.listen(db.engine, "before_cursor_execute", count)
+            try:
+                assert dispatcher.get(url).status_code == 200
+            finally:
+                event.remove(db.engine, "before_cursor_execute", count)
+        return len(statements)
+
+    book(app, plan, window=0)
+    urls = (f"/staff/termine/?tag={plan.day}", f"/staff/termine/woche?ab={plan.day}")
+    before = [queries(url) for url in urls]
+    assert min(before) > 0
+    # Service types of their own that no technician offers any more: loading them lazily
+    # could not hide behind the technicians' services already in the session.
+    with app.app_context():
+        services = [
+            ServiceType(
+                name_de=f"Reparatur {window}",
+                name_en=f"Repair {window}",
+                kind=ServiceKind.REPAIR,
+                duration_minutes=60,
+            )
+            for window in (1, 2, 3)
+        ]
+        for technician in db.session.scalars(select(Technician)):
+            technician.services.extend(services)
+        db.session.commit()
+        service_ids = [service.id for service in services]
+    for window, service_id in zip((1, 2, 3), service_ids, strict=True):
+        book(app, plan, window=window, name=f"Kunde {window}", service_id=service_id)
+    with app.app_context():
+        for technician in db.session.scalars(select(Technician)):
+            technician.services = [db.session.get(ServiceType, plan.service)]
+        db.session.commit()
+    assert [queries(url) for url in urls] == before
 
 
 def test_day_agenda_defaults_to_today_and_survives_a_bad_date(app, plan, dispatcher):

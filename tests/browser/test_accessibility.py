@@ -111,3 +111,44 @@ def test_pages_have_no_axe_violations(live_server, page: Page, lang):
     page.locator("#feedback .vote-reason button[type=submit]").click()
     found.update({f"{article_url} (vote: reason)": v for v in [_violations(page)] if v})
     assert found == {}
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_booking_pages_have_no_axe_violations(live_server, page: Page, lang):
+    from tests.booking.helpers import CUSTOMER, add_service, add_technician
+
+    base_url, app = live_server
+    with app.app_context():
+        add_technician("Jens Albers", add_service())
+    found = {}
+
+    def check(name):
+        violations = _violations(page)
+        if violations:
+            found[name] = violations
+
+    page.goto(f"{base_url}/{lang}/termin")
+    check("step 1")
+    page.locator("#postcode").fill("99999")
+    page.locator(".form-actions .button").first.click()
+    check("step 1, postcode not covered")
+    page.locator("#postcode").fill("20095")
+    page.locator(".form-actions .button").first.click()
+    check("step 2")
+    page.locator("#device_type").fill("Waschmaschine")
+    page.locator("#problem").fill("Es riecht nach Gas")
+    page.locator(".form-actions .button").first.click()
+    check("step 3, emergency")
+    page.locator("input[name=slot]").first.check()
+    page.locator(".form-actions .button").first.click()
+    check("step 4")
+    page.locator(".form-actions .button").first.click()
+    check("step 4 with errors")
+    for name in ("name", "email", "phone", "street", "city"):
+        page.locator(f"#{name}").fill(CUSTOMER[name])
+    page.locator("#consent").check()
+    page.locator(".form-actions .button").first.click()
+    check("manage page")
+    page.locator(".manage-actions a.button").click()
+    check("reschedule page")
+    assert found == {}
