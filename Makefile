@@ -30,8 +30,12 @@ run: $(VENV)/.installed translations
 	$(BIN)/portal search reindex
 	$(BIN)/portal run --host $(HOST) --port $(PORT)
 
+node_modules/.installed: package.json package-lock.json | system-packages
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
 ## Install what the tests need and run them all: lint, SQLite, then PostgreSQL
-test: $(VENV)/.installed-test translations system-packages lint
+test: $(VENV)/.installed-test translations system-packages node_modules/.installed lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 	scripts/with-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
 
