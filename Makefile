@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint translations messages system-packages clean
+.PHONY: run test lint translations messages system-packages scan clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ messages: $(VENV)/.installed
 		--omit-header -o portal/translations/messages.pot .
 	$(BIN)/pybabel update --omit-header --ignore-obsolete -i portal/translations/messages.pot \
 		-d portal/translations
+
+## Serve the demo portal on a free loopback port and scan it with wapiti (report in scan-report/)
+scan: $(VENV)/.installed translations
+	BIN=$(BIN) scripts/scan.sh
 
 clean:
 	rm -rf $(VENV) build *.egg-info

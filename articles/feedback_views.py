@@ -12,7 +12,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
@@ -24,7 +23,7 @@ from portal.auth import role_required
 from portal.config import SUPPORTED_LANGUAGES
 from portal.errors import api_error
 from portal.extensions import db, limiter
-from portal.forms import ConfirmForm
+from portal.forms import ConfirmForm, record_id
 from portal.i18n import reject_unknown_language
 from portal.models import Role
 
@@ -85,11 +84,7 @@ def vote(lang: str, slug: str):
         Reason(form.reason.data) if form.reason.data and helpful is False else None,
         form.comment.data if helpful is False else None,
     )
-    try:
-        visitor = _cast(article, ballot)[1]
-    except voting.VoteError:
-        form.comment.errors.append(_("Your comment contains characters we cannot store."))
-        return render_article(article, form, 400)
+    visitor = _cast(article, ballot)[1]
     target = url_for("articles.detail", lang=lang, slug=slug, _anchor="feedback")
     return visitors.remember(redirect(target, 303), visitor)
 
@@ -190,7 +185,7 @@ def resolve(article_id: int):
     found = db.session.get(Article, article_id) or abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
-        item = request.form.get("item", type=int)
+        item = request.form.get("item", type=record_id)
         changed = voting.resolve(current_user, found, item)
         message = ngettext(
             "%(num)d feedback item marked as done.",

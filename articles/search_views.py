@@ -21,6 +21,7 @@ from articles.forms import SynonymsForm
 from portal.auth import role_required
 from portal.config import SUPPORTED_LANGUAGES
 from portal.errors import api_error
+from portal.forms import record_id, whole_number
 from portal.i18n import reject_unknown_language
 from portal.models import Role
 
@@ -35,7 +36,8 @@ REPORT_DAYS = (7, 30, 90, 365)
 def _page_number(raw: str | None) -> int | None:
     if raw is None or raw == "":
         return 1
-    return int(raw) if raw.isdigit() and 1 <= int(raw) <= 100 else None
+    number = whole_number(raw)
+    return number if number is not None and 1 <= number <= 100 else None
 
 
 @bp.get("/<lang>/suche")
@@ -140,7 +142,7 @@ def api_suggest():
 
 
 def _report_days() -> int:
-    days = request.args.get("tage", type=int)
+    days = request.args.get("tage", type=record_id)
     return days if days in REPORT_DAYS else 30
 
 

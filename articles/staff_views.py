@@ -24,7 +24,7 @@ from articles.models import BODY_MAX, Article, ArticleRevision, Category, Status
 from articles.rendering import render_markdown
 from portal.auth import role_required
 from portal.extensions import db
-from portal.forms import ConfirmForm
+from portal.forms import ConfirmForm, record_id
 from portal.imaging import ImageError
 from portal.models import Role
 
@@ -184,8 +184,8 @@ def history(article_id: int):
 def diff(article_id: int):
     article = _article(article_id)
     try:
-        old = authoring.revision(article, request.args.get("from", type=int) or 0)
-        new = authoring.revision(article, request.args.get("to", type=int) or 0)
+        old = authoring.revision(article, request.args.get("from", type=record_id) or 0)
+        new = authoring.revision(article, request.args.get("to", type=record_id) or 0)
     except LookupError:
         abort(404)
     return render_template(

@@ -38,6 +38,11 @@ class Ballot:
             raise VoteError(f"comment may have at most {COMMENT_MAX} characters")
         if self.comment is not None and "\x00" in self.comment:
             raise VoteError("comment may not contain NUL characters")
+        if self.comment is not None and not self.comment.isascii():
+            try:
+                self.comment.encode()
+            except UnicodeEncodeError:
+                raise VoteError("comment may not contain unpaired surrogates") from None
 
 
 def vote_of(article: Article, visitor: str) -> ArticleVote | None:

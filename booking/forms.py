@@ -98,7 +98,7 @@ class BookingForm(FlaskForm):
     street = StringField(
         _l("Street and number"),
         validators=[DataRequired(_l("Please enter the street.")), Length(max=160)],
-        render_kw={"autocomplete": "street-address"},
+        render_kw={"autocomplete": "address-line1"},
     )
     city = StringField(
         _l("City"),

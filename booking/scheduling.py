@@ -208,7 +208,14 @@ def free_slots(
     now: datetime | None = None,
     ignore: Appointment | None = None,
 ) -> list[availability.Slot]:
-    """The windows a customer may pick, with the technicians who could take each."""
+    """The windows a customer may pick, with the technicians who could take each; the range is
+    clipped to today and the horizon before anything is read."""
+    now = now or utcnow()
+    today = local_today(now)
+    first = max(first, today)
+    last = min(last, today + timedelta(days=current_app.config["BOOKING_HORIZON_DAYS"]))
+    if first > last:
+        return []
     technicians = covering_technicians(service, postcode)
     return availability.free_slots(
         service.total_minutes,
@@ -217,7 +224,7 @@ def free_slots(
         rules(),
         first,
         last,
-        now or utcnow(),
+        now,
     )
 
 

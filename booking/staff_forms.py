@@ -1,6 +1,7 @@
 """Forms of the dispatcher's pages: status and technician changes, phone bookings, and the
 settings behind the booking (technicians, their hours and absences, service types)."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -198,10 +199,12 @@ class PhoneBookingForm(FlaskForm):
 
 
 def _hours_message(error: agenda.HoursError) -> str:
+    """Plain strings, escaped where shown: a lazy string with the typed text in it would pass
+    as markup."""
     messages = {
-        "format": _l('"%(part)s" is not a time range like 08:00-12:00.', part=error.part),
-        "order": _l('"%(part)s" ends before it starts.', part=error.part),
-        "overlap": _l('"%(part)s" overlaps another time range of the day.', part=error.part),
+        "format": _('"%(part)s" is not a time range like 08:00-12:00.', part=error.part),
+        "order": _('"%(part)s" ends before it starts.', part=error.part),
+        "overlap": _('"%(part)s" overlaps another time range of the day.', part=error.part),
     }
     return messages[error.code]
 
@@ -246,7 +249,7 @@ class TechnicianForm(FlaskForm):
             agenda.parse_prefixes(field.data or "")
         except ValueError as error:
             raise ValidationError(
-                _l('"%(part)s" is not a postcode beginning of 1 to 5 digits.', part=str(error))
+                _('"%(part)s" is not a postcode beginning of 1 to 5 digits.', part=str(error))
             ) from error
 
     def hours_fields(self) -> list:

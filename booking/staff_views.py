@@ -36,7 +36,7 @@ from booking.staff_forms import (
 )
 from portal.auth import role_required
 from portal.extensions import db
-from portal.forms import ConfirmForm
+from portal.forms import ConfirmForm, record_id
 from portal.i18n import current_language
 from portal.models import Role
 
@@ -74,7 +74,7 @@ def _day_argument(name: str, default: date) -> date:
 
 
 def _technician_argument() -> int | None:
-    return request.args.get("techniker", type=int)
+    return request.args.get("techniker", type=record_id)
 
 
 @bp.get("/staff/termine/")
@@ -246,7 +246,7 @@ def phone_booking():
     form = PhoneBookingForm()
     form.service.choices = _service_choices()
     if request.method == "GET":
-        template = request.args.get("vorlage", type=int)
+        template = request.args.get("vorlage", type=record_id)
         if template is not None:
             form.process(data=agenda.customer_of(_appointment(template)))
         form.day.data = scheduling.local_today() + timedelta(days=1)

@@ -1,5 +1,6 @@
 """What customers see of booking: the four-step form, the private manage page, the slots API."""
 
+import re
 from datetime import date, timedelta
 
 from flask import (
@@ -21,6 +22,7 @@ from booking.models import Appointment, AppointmentPhoto, Deflection, ServiceTyp
 from portal.config import SUPPORTED_LANGUAGES
 from portal.errors import api_error
 from portal.extensions import db, limiter
+from portal.forms import record_id, whole_number
 from portal.i18n import reject_unknown_language
 from portal.imaging import ImageError, inspect, without_metadata
 
@@ -30,6 +32,7 @@ bp.url_value_preprocessor(reject_unknown_language)
 DAYS_PER_PAGE = 14
 PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png"}
 API_MAX_DAYS = 62
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _booking_limit() -> str:
@@ -47,7 +50,8 @@ def _form(lang: str) -> BookingForm:
 
 
 def _service(form: BookingForm) -> ServiceType | None:
-    service = db.session.get(ServiceType, form.service.data) if form.service.data else None
+    chosen = record_id(str(form.service.data))
+    service = db.session.get(ServiceType, chosen) if chosen else None
     return service if service is not None and service.active else None
 
 
@@ -69,8 +73,8 @@ def _calendar(service: ServiceType, postcode: str, page: int, ignore: Appointmen
 
 
 def _page() -> int:
-    value = request.form.get("seite", request.args.get("seite", "0"))
-    return max(0, min(int(value), 10)) if value.isdigit() else 0
+    value = whole_number(request.form.get("seite", request.args.get("seite")))
+    return min(value, 10) if value is not None else 0
 
 
 def _suggestions(text: str, lang: str) -> list[dict]:
@@ -80,6 +84,8 @@ def _suggestions(text: str, lang: str) -> list[dict]:
 
 def _render(form: BookingForm, step: int, lang: str, status: int = 200, **extra):
     service = _service(form)
+    if service is None:
+        step = 1
     context = {"form": form, "step": step, "service": service, "steps": STEPS}
     if step >= 3 and service is not None:
         problem = form.problem.data or ""
@@ -122,10 +128,9 @@ def _step_problems(form: BookingForm, step: int) -> bool:
 def start(lang: str):
     form = _form(lang)
     if request.method == "GET":
-        form.service.data = request.args.get("leistung", type=int)
+        form.service.data = request.args.get("leistung", type=record_id)
         return _render(form, 1, lang)
-    current = int(form.step.data) if (form.step.data or "").isdigit() else 1
-    current = min(max(current, 1), 3)
+    current = min(max(whole_number(form.step.data) or 1, 1), 3)
     if "zurueck" in request.form:
         return _render(form, max(current - 1, 1), lang)
     if "seite" in request.form and current == 3:
@@ -278,7 +283,7 @@ def reschedule(lang: str, token: str):
 @bp.get("/<lang>/termin/hilfe/<slug>")
 def deflect(lang: str, slug: str):
     """Note that a customer left the booking for a suggested article, then go there."""
-    service = request.args.get("leistung", type=int)
+    service = request.args.get("leistung", type=record_id)
     known = db.session.get(ServiceType, service) if service else None
     db.session.add(Deflection(service_type_id=known.id if known else None, article_slug=slug[:120]))
     db.session.commit()
@@ -291,7 +296,7 @@ def api_suggestions():
     """Articles for a problem being typed; links go through ``deflect`` to be counted."""
     text = request.args.get("q", "").strip()[:200]
     lang = request.args.get("lang", "de")
-    service = request.args.get("service", type=int)
+    service = request.args.get("service", type=record_id)
     if lang not in SUPPORTED_LANGUAGES:
         return api_error("lang must be one of: " + ", ".join(SUPPORTED_LANGUAGES))
     return jsonify(
@@ -308,8 +313,11 @@ def api_suggestions():
 
 
 def _iso_day(name: str) -> date | None:
+    raw = request.args.get(name, "")
+    if not ISO_DAY.fullmatch(raw):
+        return None
     try:
-        return date.fromisoformat(request.args.get(name, ""))
+        return date.fromisoformat(raw)
     except ValueError:
         return None
 
@@ -317,12 +325,12 @@ def _iso_day(name: str) -> date | None:
 @bp.get("/api/booking/slots")
 @limiter.limit("120 per minute")
 def api_slots():
-    service = db.session.get(ServiceType, request.args.get("service", type=int) or 0)
+    service = db.session.get(ServiceType, request.args.get("service", type=record_id) or 0)
     postcode = request.args.get("postcode", "")
     first, last = _iso_day("from"), _iso_day("to")
     if service is None or not service.active:
         return api_error("service must be the id of an active service type")
-    if not (len(postcode) == 5 and postcode.isdigit()):
+    if not (len(postcode) == 5 and whole_number(postcode) is not None):
         return api_error("postcode must be five digits")
     if first is None or last is None:
         return api_error("from and to must be dates as YYYY-MM-DD")

@@ -4,14 +4,24 @@ from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
-from portal import accounts, auth, errors, i18n, security
+from portal import accounts, api_docs, auth, errors, i18n, security
 from portal.config import from_environment, instance_path
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+from portal.forms import ID_MAX
 from portal.models import User
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+class RecordIdConverter(IntegerConverter):
+    """``<int:…>`` in URLs stops where the database's integers do, so a huge number is a 404
+    rather than an overflow."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):
+        super().__init__(map, fixed_digits, min, ID_MAX if max is None else max, signed)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -21,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     folder.mkdir(parents=True, exist_ok=True)
 
     app = Flask(__name__, instance_path=str(folder), template_folder=str(TEMPLATES))
+    app.url_map.converters["int"] = RecordIdConverter
     app.config.from_mapping(from_environment(folder))
     app.config.update(test_config)
     if app.config["PORTAL_BEHIND_PROXY"]:
@@ -42,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(accounts.bp)
+    app.register_blueprint(api_docs.bp)
 
     import articles
     import booking

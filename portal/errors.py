@@ -29,7 +29,8 @@ def api_error(reason: str):
     return jsonify(error="bad_request", reason=reason), 400
 
 
-def _render(code: int, detail: str | None = None):
+def render_error(code: int, detail: str | None = None):
+    """The error page, or a JSON error for the API, in the visitor's language."""
     title, message = _messages().get(code, (_("Error"), _("The request failed.")))
     if request.path.startswith("/api/"):
         return jsonify(error=title, reason=detail or message), code
@@ -41,15 +42,17 @@ def _render(code: int, detail: str | None = None):
 def _handle_http(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
-    return _render(error.code)
+    headers = [(name, value) for name, value in error.get_headers() if name != "Content-Type"]
+    return *render_error(error.code), headers
 
 
 def _handle_csrf(error: CSRFError):
-    return _render(400, _("The form has expired or was sent from elsewhere. Please try again."))
+    message = _("The form has expired or was sent from elsewhere. Please try again.")
+    return render_error(400, message)
 
 
 def _handle_unexpected(error: Exception):
-    return _render(500)
+    return render_error(500)
 
 
 def init_app(app: Flask) -> None:

@@ -52,3 +52,18 @@ class UserEditForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """An empty form: its CSRF token guards buttons that change state."""
+
+
+ID_MAX = 2**31 - 1
+
+
+def whole_number(raw: str | None) -> int | None:
+    """A non-negative whole number written in ASCII digits, or None: ``str.isdigit`` alone also
+    accepts "⁰⁴⁵", which ``int`` refuses."""
+    return int(raw) if raw and raw.isascii() and raw.isdigit() else None
+
+
+def record_id(raw: str | None) -> int | None:
+    """A number that can be a row's id: larger ones would overflow the database's integers."""
+    number = whole_number(raw)
+    return number if number is not None and number <= ID_MAX else None

@@ -1,6 +1,9 @@
-"""Security headers on every response."""
+"""Security headers on every response, and a refusal of input no page can take."""
 
-from flask import Flask
+from flask import Flask, request
+from flask_babel import gettext as _
+
+from portal.errors import render_error
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -33,5 +36,25 @@ def _add_headers(response):
     return response
 
 
+def _contains_nul() -> bool:
+    if "\x00" in request.path:
+        return True
+    values = [*request.args.keys(), *request.args.values()]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        values += [*request.form.keys(), *request.form.values()]
+    if any("\x00" in value for value in values):
+        return True
+    return request.is_json and b"\\u0000" in request.get_data(cache=True).lower()
+
+
+def _refuse_nul():
+    """No form or API takes NUL characters, and PostgreSQL cannot store them: say so clearly
+    instead of failing deep inside a query."""
+    if _contains_nul():
+        return render_error(400, _("The request contains a NUL character, which cannot be used."))
+    return None
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_refuse_nul)
     app.after_request(_add_headers)

@@ -1,0 +1,125 @@
+"""Every page, as customers and staff get it in German and English, passes the W3C Nu HTML
+checker (npm vnu-jar) without an error."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.booking.helpers import form_data, in_days
+from tests.conftest import once
+from tests.judges.site import Site, populate, signed_in
+
+ROOT = Path(__file__).resolve().parents[2]
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def customer_pages(site: Site, lang: str) -> list[tuple[str, str, dict | None]]:
+    """(name, url, form data to post or None) for every customer page."""
+    slug = site.slug_de if lang == "de" else site.slug_en
+    booking = form_data(site.service_id, in_days(4), 1)
+    step = {n: {**booking, "step": str(n)} for n in (1, 2, 3)}
+    return [
+        ("home", f"/{lang}/", None),
+        (
+            "category",
+            f"/{lang}/kategorie/{'waschmaschinen' if lang == 'de' else 'washing-machines'}",
+            None,
+        ),
+        ("article", f"/{lang}/artikel/{slug}", None),
+        ("search", f"/{lang}/suche?q={'tür' if lang == 'de' else 'door'}", None),
+        ("search, nothing", f"/{lang}/suche?q=nichtsdergleichen", None),
+        ("search, did you mean", f"/{lang}/suche?q={'tüür' if lang == 'de' else 'dooor'}", None),
+        ("not found", f"/{lang}/artikel/gibt-es-nicht", None),
+        ("booking 1", f"/{lang}/termin", None),
+        ("booking 1, not covered", f"/{lang}/termin", {**step[1], "postcode": "99999"}),
+        ("booking 2", f"/{lang}/termin", step[1]),
+        ("booking 3", f"/{lang}/termin", step[2]),
+        ("booking 3, emergency", f"/{lang}/termin", {**step[2], "problem": "Gasgeruch"}),
+        ("booking 4", f"/{lang}/termin", step[3]),
+        ("booking 4, errors", f"/{lang}/termin/buchen", {**booking, "email": "x", "consent": ""}),
+        ("manage", f"/{lang}/termin/verwalten/{site.manage_token}", None),
+        ("move", f"/{lang}/termin/verwalten/{site.manage_token}/verschieben", None),
+        ("staff login", "/staff/login", None),
+    ]
+
+
+def staff_pages(site: Site) -> list[tuple[str, str, str]]:
+    """(name, url, role) for every staff page."""
+    article, appointment, technician = site.article_id, site.appointment_id, site.technician_id
+    return [
+        ("staff home", "/staff/", "admin"),
+        ("articles", "/staff/articles/", "editor"),
+        ("new article", "/staff/articles/new", "editor"),
+        ("editor", f"/staff/articles/{article}", "editor"),
+        ("history", f"/staff/articles/{article}/history", "editor"),
+        ("diff", f"/staff/articles/{article}/diff?from=1&to=2", "editor"),
+        ("images", "/staff/articles/images", "editor"),
+        ("search analytics", "/staff/search/", "editor"),
+        ("synonyms", "/staff/search/synonyms", "editor"),
+        ("feedback", "/staff/feedback/", "editor"),
+        ("feedback article", f"/staff/feedback/{article}", "editor"),
+        ("accounts", "/staff/users/", "admin"),
+        ("new account", "/staff/users/new", "admin"),
+        ("account", "/staff/users/1", "admin"),
+        ("forbidden", "/staff/users/", "editor"),
+        ("day", "/staff/termine/", "dispatcher"),
+        ("day with appointment", f"/staff/termine/?tag={in_days(3)}", "dispatcher"),
+        ("week", f"/staff/termine/woche?ab={in_days(3)}", "dispatcher"),
+        ("appointment", f"/staff/termine/{appointment}", "dispatcher"),
+        ("phone booking", "/staff/termine/neu", "dispatcher"),
+        ("technicians", "/staff/techniker/", "dispatcher"),
+        ("new technician", "/staff/techniker/neu", "dispatcher"),
+        ("technician", f"/staff/techniker/{technician}", "dispatcher"),
+        ("absences", f"/staff/techniker/{technician}/abwesenheiten", "dispatcher"),
+        ("services", "/staff/leistungen/", "dispatcher"),
+        ("new service", "/staff/leistungen/neu", "dispatcher"),
+        ("service", f"/staff/leistungen/{site.service_id}", "dispatcher"),
+    ]
+
+
+def _validate(files: list[Path]) -> list[str]:
+    java = shutil.which("java")
+    assert java and VNU.exists(), "run `make test` (or npm ci) to install the Nu HTML checker"
+    result = subprocess.run(
+        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    return [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']} {m.get('extract')!r}"
+        for m in messages
+        if m["type"] == "error" or m.get("subType") == "fatal"
+    ]
+
+
+@pytest.mark.judge
+@once
+def test_every_page_is_valid_html(app, tmp_path):
+    site = populate(app)
+    files = []
+
+    def keep(name: str, lang: str, response) -> None:
+        assert response.status_code < 500, name
+        assert response.mimetype == "text/html", name
+        path = tmp_path / f"{lang}-{name.replace(' ', '_').replace(',', '')}.html"
+        path.write_bytes(response.data)
+        files.append(path)
+
+    for lang in ("de", "en"):
+        client = app.test_client()
+        client.set_cookie("lang", lang)
+        for name, url, data in customer_pages(site, lang):
+            response = client.post(url, data=data) if data is not None else client.get(url)
+            keep(name, lang, response)
+        clients = {role: signed_in(app, role, lang) for role in ("admin", "editor", "dispatcher")}
+        for name, url, role in staff_pages(site):
+            keep(name, lang, clients[role].get(url))
+    assert len(files) == 2 * (len(customer_pages(site, "de")) + len(staff_pages(site)))
+    errors = _validate(files)
+    assert errors == [], "\n".join(errors)
