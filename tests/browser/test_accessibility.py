@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 from portal.extensions import db
 from portal.models import Role, create_user
 from tests.articles.helpers import publish_article
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, once
 
 ADMIN = "admin@portal.example"
 EDITOR = "editor@portal.example"
