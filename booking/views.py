@@ -43,6 +43,10 @@ def _manage_limit() -> str:
     return current_app.config["BOOKING_MANAGE_RATE_LIMIT"]
 
 
+def _api_limit() -> str:
+    return current_app.config["BOOKING_API_RATE_LIMIT"]
+
+
 def _form(lang: str) -> BookingForm:
     form = BookingForm()
     form.service.choices = [(s.id, s.name(lang)) for s in scheduling.active_services()]
@@ -291,7 +295,7 @@ def deflect(lang: str, slug: str):
 
 
 @bp.get("/api/booking/suggestions")
-@limiter.limit("120 per minute")
+@limiter.limit(_api_limit)
 def api_suggestions():
     """Articles for a problem being typed; links go through ``deflect`` to be counted."""
     text = request.args.get("q", "").strip()[:200]
@@ -323,7 +327,7 @@ def _iso_day(name: str) -> date | None:
 
 
 @bp.get("/api/booking/slots")
-@limiter.limit("120 per minute")
+@limiter.limit(_api_limit)
 def api_slots():
     service = db.session.get(ServiceType, request.args.get("service", type=record_id) or 0)
     postcode = request.args.get("postcode", "")

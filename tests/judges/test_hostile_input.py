@@ -11,7 +11,7 @@ import pytest
 from werkzeug.security import generate_password_hash
 
 from portal import auth
-from tests.conftest import once
+from tests.conftest import GENEROUS_LIMITS, once
 from tests.judges.corpora import naughty_strings, packed, reflected, xss_payloads
 from tests.judges.site import Site, populate, signed_in
 from tests.judges.test_valid_html import customer_pages, staff_pages
@@ -19,8 +19,8 @@ from tests.judges.test_valid_html import customer_pages, staff_pages
 ON_POSTGRES = bool(os.environ.get("DATABASE_URL"))
 XSS_WIDTH = 1000
 QUIET = {
+    **GENEROUS_LIMITS,
     "WTF_CSRF_ENABLED": False,
-    "RATELIMIT_ENABLED": False,
     "HELPFULNESS_CACHE_SECONDS": 60,
     "BOOKING_HORIZON_DAYS": 14,
 }

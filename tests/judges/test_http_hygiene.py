@@ -7,6 +7,7 @@ import re
 import pytest
 from flask import url_for
 
+from tests.conftest import GENEROUS_LIMITS
 from tests.judges.site import Site, populate, signed_in
 
 
@@ -116,7 +117,7 @@ def _post_routes(app, site):
 @pytest.mark.judge
 @pytest.mark.parametrize("role", [None, "admin"])
 def test_broken_requests_get_a_clear_4xx(make_app, role):
-    app = make_app(WTF_CSRF_ENABLED=False, MAX_CONTENT_LENGTH=64 * 1024, RATELIMIT_ENABLED=False)
+    app = make_app(WTF_CSRF_ENABLED=False, MAX_CONTENT_LENGTH=64 * 1024, **GENEROUS_LIMITS)
     site = populate(app)
     client = signed_in(app, role) if role else app.test_client()
     attempts = {
