@@ -58,6 +58,7 @@ def from_environment(folder: Path) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": https,
         "PREFERRED_URL_SCHEME": "https" if https else "http",
+        "PORTAL_HTTPS": https,
         "PORTAL_BEHIND_PROXY": _flag("PORTAL_BEHIND_PROXY"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,

@@ -65,6 +65,12 @@ def test_every_response_carries_the_security_headers(app):
     assert checked > 80
 
 
+def test_https_deployments_get_strict_transport_security(make_app):
+    assert "Strict-Transport-Security" not in make_app().test_client().get("/de/").headers
+    secure = make_app(PORTAL_HTTPS=True).test_client().get("/de/")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
 @pytest.mark.judge
 def test_every_cookie_is_httponly_and_samesite(make_app):
     app = make_app(WTF_CSRF_ENABLED=False)
