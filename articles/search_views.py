@@ -54,6 +54,7 @@ def results(lang: str):
         query=query,
         category=category,
         outcome=outcome,
+        earlier_log_id=request.args.get("log", type=record_id),
         categories=catalog.top_categories(lang),
         popular=catalog.popular(lang) if nothing_found else [],
     )

@@ -1,6 +1,18 @@
 """Which language a request speaks: the URL prefix first, then the visitor's remembered choice."""
 
-from flask import Blueprint, Flask, abort, g, has_request_context, redirect, request, url_for
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    g,
+    has_request_context,
+    redirect,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 
 from portal.config import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
@@ -32,10 +44,17 @@ def current_language() -> str:
 
 
 def safe_next(target: str | None, fallback: str) -> str:
-    """Return ``target`` only when it is a path on this site, so redirects cannot leave it."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return fallback
+    """Return ``target`` only when it is a path on this site, so redirects cannot leave it.
+
+    Control characters are refused outright: browsers drop tabs and newlines from URLs, so
+    ``/<tab>/evil.example`` would become ``//evil.example``, and a newline cannot go in a header.
+    """
+    if not target or any(ord(char) < 0x20 or ord(char) == 0x7F for char in target):
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    return fallback if "\\" in target else target
 
 
 @bp.get("/sprache/<lang>")
@@ -56,7 +75,7 @@ def _remember_language(response):
             max_age=COOKIE_MAX_AGE,
             samesite="Lax",
             httponly=True,
-            secure=request.is_secure,
+            secure=current_app.config["SESSION_COOKIE_SECURE"] or request.is_secure,
         )
     return response
 

@@ -1,3 +1,4 @@
+import re
 import time
 from pathlib import Path
 
@@ -265,3 +266,17 @@ def test_bad_synonym_lines_are_refused_and_the_text_kept(site, editor_client):
     ).get_data(as_text=True)
     assert "Zeile 2 ist keine Synonymgruppe: nur ein Wort" in page
     assert "Therme = Gastherme\nnur ein Wort" in page
+
+
+def test_later_result_pages_open_and_keep_the_search_log(site, client):
+    for number in range(12):
+        publish_article(site, title=f"Pumpe {number}", body="Die Pumpe brummt.", tags=["pumpe"])
+    build_index(site)
+    first = client.get("/de/suche?q=pumpe").get_data(as_text=True)
+    later = (
+        re.search(r'href="(/de/suche\?[^"]*seite=2[^"]*)"', first).group(1).replace("&amp;", "&")
+    )
+    answer = client.get(later)
+    assert answer.status_code == 200
+    log = re.search(r"log=(\d+)", later).group(1)
+    assert f"/de/suche/treffer/{log}/" in answer.get_data(as_text=True)

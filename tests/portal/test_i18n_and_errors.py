@@ -114,3 +114,14 @@ def test_german_catalog_translates_every_ui_string(tmp_path):
         or german[msgid].fuzzy
     ]
     assert untranslated == []
+
+
+@pytest.mark.parametrize(
+    "target", ["/\t/evil.example/", "/\n/evil.example", "/\r\n/x", "//evil.example", "/\\evil"]
+)
+def test_redirect_targets_with_control_characters_stay_on_the_site(client, target):
+    from urllib.parse import quote
+
+    response = client.get(f"/sprache/de?next={quote(target)}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/de/"
