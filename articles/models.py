@@ -8,7 +8,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    Enum,
     Float,
     ForeignKey,
     Integer,
@@ -21,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models import User, UTCDateTime, utcnow
+from portal.models import User, UTCDateTime, utcnow, value_enum
 
 TITLE_MAX = 200
 SUMMARY_MAX = 300
@@ -81,7 +80,7 @@ class Article(db.Model):
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     language: Mapped[str] = mapped_column(String(2))
     status: Mapped[Status] = mapped_column(
-        Enum(Status, name="article_status", values_callable=lambda s: [m.value for m in s]),
+        value_enum(Status, "article_status"),
         default=Status.DRAFT,
         index=True,
     )
@@ -221,9 +220,7 @@ class ArticleVote(db.Model):
     day: Mapped[date] = mapped_column(Date)
     helpful: Mapped[bool] = mapped_column(Boolean)
     counted: Mapped[bool] = mapped_column(Boolean, default=True)
-    reason: Mapped[Reason | None] = mapped_column(
-        Enum(Reason, name="vote_reason", values_callable=lambda r: [m.value for m in r])
-    )
+    reason: Mapped[Reason | None] = mapped_column(value_enum(Reason, "vote_reason"))
     comment: Mapped[str | None] = mapped_column(Text)
     query: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -8,7 +8,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    Enum,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -21,11 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models import User, UTCDateTime, utcnow
-
-
-def _enum(kind: type[enum.Enum], name: str) -> Enum:
-    return Enum(kind, name=name, values_callable=lambda members: [m.value for m in members])
+from portal.models import User, UTCDateTime, utcnow, value_enum
 
 
 class ServiceKind(enum.StrEnum):
@@ -41,7 +36,7 @@ class ServiceType(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name_de: Mapped[str] = mapped_column(String(120))
     name_en: Mapped[str] = mapped_column(String(120))
-    kind: Mapped[ServiceKind] = mapped_column(_enum(ServiceKind, "service_kind"))
+    kind: Mapped[ServiceKind] = mapped_column(value_enum(ServiceKind, "service_kind"))
     duration_minutes: Mapped[int] = mapped_column(Integer)
     buffer_before_minutes: Mapped[int] = mapped_column(Integer, default=0)
     buffer_after_minutes: Mapped[int] = mapped_column(Integer, default=0)
@@ -123,7 +118,7 @@ class Absence(db.Model):
     technician_id: Mapped[int] = mapped_column(
         ForeignKey("technician.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[AbsenceKind] = mapped_column(_enum(AbsenceKind, "absence_kind"))
+    kind: Mapped[AbsenceKind] = mapped_column(value_enum(AbsenceKind, "absence_kind"))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     note: Mapped[str] = mapped_column(String(200), default="")
@@ -152,7 +147,7 @@ class Appointment(db.Model):
     uid: Mapped[str] = mapped_column(String(80), unique=True)
     service_type_id: Mapped[int] = mapped_column(ForeignKey("service_type.id"), index=True)
     technician_id: Mapped[int] = mapped_column(ForeignKey("technician.id"), index=True)
-    status: Mapped[Status] = mapped_column(_enum(Status, "appointment_status"), index=True)
+    status: Mapped[Status] = mapped_column(value_enum(Status, "appointment_status"), index=True)
     day: Mapped[date] = mapped_column(Date, index=True)
     first_window: Mapped[int] = mapped_column(Integer)
     window_count: Mapped[int] = mapped_column(Integer)

@@ -34,6 +34,11 @@ class UTCDateTime(TypeDecorator):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
+def value_enum(kind: type[enum.Enum], name: str) -> Enum:
+    """A database enum of the members' values ("draft"), not their names ("DRAFT")."""
+    return Enum(kind, name=name, values_callable=lambda members: [m.value for m in members])
+
+
 class Role(enum.StrEnum):
     EDITOR = "editor"
     DISPATCHER = "dispatcher"
@@ -49,9 +54,7 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[Role] = mapped_column(
-        Enum(Role, name="user_role", values_callable=lambda roles: [r.value for r in roles])
-    )
+    role: Mapped[Role] = mapped_column(value_enum(Role, "user_role"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

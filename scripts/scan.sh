@@ -51,15 +51,7 @@ mkdir -p "$REPORT"
 { "$BIN/portal" db upgrade && "$BIN/portal" demo load && "$BIN/portal" search reindex; } \
   >"$REPORT/setup.log" 2>&1 || { echo "Setting up the demo portal failed; see $REPORT/setup.log" >&2; exit 1; }
 
-port=$(python3 -c 'import socket
-for port in range(18080, 32000):
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        print(port)
-        break')
+port=$(python3 "$(dirname "$0")/free_port.py" 18080)
 base="http://127.0.0.1:$port"
 "$BIN/portal" run --host 127.0.0.1 --port "$port" >"$REPORT/server.log" 2>&1 &
 server_pid=$!
