@@ -4,6 +4,8 @@ Nothing here reads the request; the views hand over the visitor's stored id and 
 address hash, so tests can replay a burst of votes without a browser.
 """
 
+import random
+import time
 from dataclasses import dataclass
 
 from flask import current_app
@@ -16,7 +18,7 @@ from articles.models import COMMENT_MAX, Article, ArticleView, ArticleVote, Reas
 from portal.extensions import db
 from portal.models import User, insert_unless_present, utcnow
 
-WRITE_ATTEMPTS = 5
+WRITE_ATTEMPTS = 10
 
 
 class VoteError(ValueError):
@@ -116,10 +118,12 @@ def cast(
             vote = _write(article, visitor, address, ballot, query)
             break
         except (IntegrityError, StaleDataError):
-            # The same visitor's other request got there first: start again from its result.
+            # The same visitor's other request got there first: start again from its result,
+            # after a short random pause so that racing requests fall out of step.
             db.session.rollback()
             if attempt == WRITE_ATTEMPTS - 1:
                 raise
+            time.sleep(random.uniform(0, 0.002 * (attempt + 1)))  # noqa: S311 - jitter, not a secret
     ranking.forget()
     return vote
 
