@@ -6,7 +6,9 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint translations messages system-packages scan clean
+PORTAL_BIND ?= 127.0.0.1:8000
+
+.PHONY: run serve test lint translations messages system-packages scan clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +31,12 @@ run: $(VENV)/.installed translations
 	$(BIN)/portal demo load
 	$(BIN)/portal search reindex
 	$(BIN)/portal run --host $(HOST) --port $(PORT)
+
+## Serve under gunicorn against DATABASE_URL (default: the SQLite file in instance/)
+serve: $(VENV)/.installed translations
+	$(BIN)/portal db upgrade
+	$(BIN)/portal search reindex --if-missing
+	PORTAL_BIND=$(PORTAL_BIND) $(BIN)/gunicorn --config gunicorn.conf.py
 
 node_modules/.installed: package.json package-lock.json | system-packages
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
