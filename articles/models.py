@@ -267,3 +267,15 @@ class ArticleView(db.Model):
     day: Mapped[date] = mapped_column(Date, index=True)
     visitor: Mapped[str] = mapped_column(String(64))
     query: Mapped[str | None] = mapped_column(String(200))
+
+
+class ArticleChange(db.Model):
+    """One committed change to an article, in commit order: every node's search index follows
+    this log to stay in step with articles written on other nodes."""
+
+    __tablename__ = "article_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(Integer)
+    slug: Mapped[str] = mapped_column(String(120))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
