@@ -32,10 +32,10 @@ run: $(VENV)/.installed translations
 	$(BIN)/portal search reindex
 	$(BIN)/portal run --host $(HOST) --port $(PORT)
 
-## Serve under gunicorn against DATABASE_URL (default: the SQLite file in instance/)
+## Serve under gunicorn against DATABASE_URL (default: the SQLite file in instance/);
+## the search index is built on start when missing, and follows the database from then on
 serve: $(VENV)/.installed translations
 	$(BIN)/portal db upgrade
-	$(BIN)/portal search reindex --if-missing
 	PORTAL_BIND=$(PORTAL_BIND) $(BIN)/gunicorn --config gunicorn.conf.py
 
 node_modules/.installed: package.json package-lock.json | system-packages

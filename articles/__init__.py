@@ -2,6 +2,8 @@
 
 from flask import Flask
 
+from portal import on_serve
+
 
 def init_app(app: Flask) -> None:
     from articles import cli, feedback_views, indexing, search_views, searching, staff_views, views
@@ -13,4 +15,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(cli.articles_cli)
     app.cli.add_command(cli.search_cli)
     indexing.init_app(app)
+    on_serve(app, indexing.follow_changes)
     app.extensions["article_suggestions"] = searching.articles_about

@@ -41,7 +41,12 @@ def _published():
 
 
 def published_article(language: str, slug: str) -> Article | None:
-    return db.session.scalar(_published().where(Article.slug == slug, Article.language == language))
+    """The article page's article, with the section's parent its breadcrumb shows."""
+    return db.session.scalar(
+        _published()
+        .options(joinedload(Article.category).joinedload(Category.parent))
+        .where(Article.slug == slug, Article.language == language)
+    )
 
 
 def published_by_slug(slug: str) -> Article | None:
@@ -74,24 +79,32 @@ def category_by_path(language: str, path: str) -> Category | None:
     )
 
 
-def articles_in(category: Category) -> list[Article]:
-    """Published articles filed directly in ``category``, by title."""
+def _filed_in(categories: list[Category]) -> list[Article]:
     return list(
         db.session.scalars(
             _published()
-            .where(Article.category_id == category.id)
+            .where(Article.category_id.in_([category.id for category in categories]))
             .join(ArticleRevision, ArticleRevision.id == Article.published_revision_id)
-            .order_by(ArticleRevision.title)
+            .order_by(ArticleRevision.title, Article.id)
         )
     )
 
 
+def articles_in(category: Category) -> list[Article]:
+    """Published articles filed directly in ``category``, by title."""
+    return _filed_in([category])
+
+
 def sections_with_articles(category: Category) -> list[tuple[Category, list[Article]]]:
-    """The category's sections with their published articles; empty sections are left out."""
-    sections = [(category, articles_in(category))] + [
-        (child, articles_in(child)) for child in category.children
-    ]
-    return [(section, items) for section, items in sections if items]
+    """The category's sections with their published articles; empty sections are left out.
+
+    One query for all sections, so a category with many sections costs no more than one.
+    """
+    sections = [category, *category.children]
+    filed: dict[int, list[Article]] = {section.id: [] for section in sections}
+    for article in _filed_in(sections):
+        filed[article.category_id].append(article)
+    return [(section, filed[section.id]) for section in sections if filed[section.id]]
 
 
 def latest(language: str, count: int = LATEST_COUNT) -> list[Article]:
@@ -147,6 +160,8 @@ def plain_search(language: str, query: str, limit: int = 20) -> list[Article]:
     words = [word for word in query.split() if word][:8]
     statement = (
         _published()
+        # Each hit names its top-level category: load the parents with the articles.
+        .options(joinedload(Article.category).joinedload(Category.parent))
         .where(Article.language == language)
         .join(ArticleRevision, ArticleRevision.id == Article.published_revision_id)
     )

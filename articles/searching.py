@@ -36,7 +36,12 @@ def synonym_text(language: str) -> str:
 
 
 def _all_synonyms() -> dict[str, Synonyms]:
-    return {code: parsed(synonym_text(code), code) for code in SUPPORTED_LANGUAGES}
+    """Every language's synonyms, read in one query: every search needs them."""
+    stored = dict(db.session.execute(select(SynonymList.language, SynonymList.text)).all())
+    return {
+        code: parsed(stored[code] if code in stored else default_text(code), code)
+        for code in SUPPORTED_LANGUAGES
+    }
 
 
 def save_synonyms(texts: dict[str, str], user: User | None) -> dict[str, list[SynonymError]]:
@@ -108,8 +113,10 @@ def find(
     if normalise(query) and page == 1:
         entry = SearchQuery(query=normalise(query), language=language, result_count=results.total)
         db.session.add(entry)
-        db.session.commit()
+        db.session.flush()
+        # Read before the commit expires the entry, which would cost a query to read it back.
         log_id = entry.id
+        db.session.commit()
     return Outcome(results, log_id, from_index)
 
 

@@ -73,6 +73,7 @@ def from_environment(folder: Path) -> dict:
         "HELPFULNESS_HALF_LIFE_DAYS": float(os.environ.get("PORTAL_HELPFULNESS_HALF_LIFE", 365)),
         "HELPFULNESS_VOTES_PER_ADDRESS": int(os.environ.get("PORTAL_VOTES_PER_ADDRESS", 3)),
         "HELPFULNESS_CACHE_SECONDS": float(os.environ.get("PORTAL_HELPFULNESS_CACHE_SECONDS", 10)),
+        "SEARCH_SYNC_SECONDS": float(os.environ.get("PORTAL_SEARCH_SYNC_SECONDS", 2)),
         "PORTAL_BASE_URL": os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000"),
         "BOOKING_STATE": os.environ.get("PORTAL_BOOKING_STATE", "HH"),
         "BOOKING_WINDOWS": os.environ.get(
@@ -91,6 +92,7 @@ def from_environment(folder: Path) -> dict:
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _flag("MAIL_USE_TLS"),
+        "MAIL_OUTBOX": os.environ.get("PORTAL_MAIL_OUTBOX") or str(folder / "outbox"),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Kundenportal <service@portal.example>"),
         "BABEL_DEFAULT_LOCALE": DEFAULT_LANGUAGE,
         "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",

@@ -1,7 +1,8 @@
 """Outgoing e-mail for the whole portal.
 
-With ``MAIL_SERVER`` set, messages go out over SMTP. Without it they are written, whole, to
-``<instance>/outbox/`` as ``.eml`` files instead of failing: ``make run`` then works offline, a
+With ``MAIL_SERVER`` set, messages go out over SMTP. Without it they are written, whole, as
+``.eml`` files to the outbox folder (``MAIL_OUTBOX``, by default ``<instance>/outbox/``; with
+several nodes, a folder they share) instead of failing: ``make run`` then works offline, a
 developer opens what a customer would have received in any mail program, and tests read back the
 real message, byte for byte as it would have been sent, rather than a mock's record of a call.
 """
@@ -66,7 +67,7 @@ def compose(
 
 def outbox_folder(app: Flask) -> Path:
     """Return the folder where ``app`` keeps the messages it did not send over SMTP."""
-    return Path(app.instance_path) / "outbox"
+    return Path(app.config["MAIL_OUTBOX"])
 
 
 def send(message: EmailMessage) -> Path | None:

@@ -1,5 +1,11 @@
-"""The WSGI entry point for gunicorn (``portal.wsgi:app``) and other servers."""
+"""The WSGI entry point for servers (gunicorn: ``portal.wsgi:app``).
 
-from portal import create_app
+Only serving processes import this module, so the background work a running node does, such as
+following article changes into its search index, starts here.
+"""
+
+from portal import SERVING_HOOKS, create_app
 
 app = create_app()
+for start in app.extensions.get(SERVING_HOOKS, ()):
+    start(app)

@@ -7,6 +7,7 @@ never called: each thread keeps one searcher and replaces it when ``up_to_date()
 import contextlib
 import os
 import shutil
+import tempfile
 import threading
 import time
 import warnings
@@ -38,6 +39,7 @@ OPEN_RETRIES = 3
 VOCABULARY_TTL = 300.0
 BUILD_PROCS = max(1, min(4, os.cpu_count() or 1))
 INDEX_NAME = "articles"
+POSITION_FILE = "position"
 
 
 class IndexUnavailable(RuntimeError):
@@ -277,6 +279,21 @@ class SearchIndex:
             mine = [d for d in documents if d.language == language]
             gone = deleted | {d.slug for d in documents if d.language != language}
             index.update(mine, gone)
+
+    def position(self) -> int:
+        """How far along its change log the index is; 0 for an index that never said."""
+        try:
+            return int((self.folder / POSITION_FILE).read_text())
+        except (FileNotFoundError, ValueError):
+            return 0
+
+    def set_position(self, position: int) -> None:
+        """Remember ``position``, atomically, so a restarted process goes on from there."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".position.")
+        with os.fdopen(handle, "w") as file:
+            file.write(str(position))
+        os.replace(temporary, self.folder / POSITION_FILE)
 
     def close(self) -> None:
         for index in self.languages.values():

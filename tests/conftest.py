@@ -4,6 +4,7 @@ import os
 import re
 import shutil
 import threading
+from contextlib import contextmanager
 
 import pytest
 from flask_migrate import upgrade
@@ -138,6 +139,23 @@ def staff(app):
             emails[role.value] = email
         db.session.commit()
     return emails
+
+
+@contextmanager
+def sql_statements(app):
+    """Collect the SQL statements the app sends inside the block: N+1 checks count them."""
+    statements: list[str] = []
+
+    def record(connection, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
 
 
 def login(client, email, password=PASSWORD):

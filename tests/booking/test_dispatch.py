@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from booking import agenda, scheduling
 from booking.models import (
@@ -25,7 +25,7 @@ from booking.models import (
 from portal.extensions import db
 from portal.mail import outbox_folder, read_outbox
 from portal.models import user_by_email
-from tests.conftest import login
+from tests.conftest import login, sql_statements
 
 SHIFTS = ((time(8), time(12)), (time(13), time(17)))
 CUSTOMER = {
@@ -149,19 +149,9 @@ def test_day_agenda_shows_every_technician_and_filters_by_one(app, plan, dispatc
 
 
 def test_agenda_queries_do_not_grow_with_the_appointments(app, plan, dispatcher):
-    statements = []
-
-    def count(*args):
-        statements.append(args)
-
     def queries(url):
-        statements.clear()
-        with app.app_context():
-            event.listen(db.engine, "before_cursor_execute", count)
-            try:
-                assert dispatcher.get(url).status_code == 200
-            finally:
-                event.remove(db.engine, "before_cursor_execute", count)
+        with sql_statements(app) as statements:
+            assert dispatcher.get(url).status_code == 200
         return len(statements)
 
     book(app, plan, window=0)
