@@ -1,7 +1,7 @@
 """What customers browse: published articles by category, the latest ones, related ones."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 from articles import ranking
 from articles.models import (
     Article,
+    ArticleChange,
     ArticleRevision,
     ArticleScore,
     Category,
@@ -220,3 +221,10 @@ def frequently_helpful(
             or_(section.id == category.id, section.parent_id == category.id)
         )
     return list(db.session.scalars(statement))
+
+
+def last_change() -> tuple[int, datetime | None]:
+    """The newest entry of the article change log (0 and None before the first)."""
+    newest = select(ArticleChange.id, ArticleChange.changed_at).order_by(ArticleChange.id.desc())
+    row = db.session.execute(newest.limit(1)).first()
+    return (row.id, row.changed_at) if row else (0, None)

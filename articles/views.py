@@ -7,6 +7,7 @@ from articles import catalog, visitors, voting
 from articles.forms import VoteForm
 from articles.images import image_by_key
 from articles.models import Article
+from portal.caching import conditional_page
 from portal.i18n import reject_unknown_language, select_locale
 
 bp = Blueprint("articles", __name__)
@@ -57,16 +58,27 @@ def render_article(article: Article, vote_form: VoteForm | None = None, status: 
     """The article page; with a vote form that failed, shows its errors and what was typed."""
     visitor = visitors.visitor_id()
     vote = voting.vote_of(article, visitors.stored_form(visitor)) if visitor else None
-    page = render_template(
-        "articles/detail.html",
-        article=article,
-        revision=article.published,
-        related=catalog.related(article),
-        translations=catalog.translations(article),
-        vote=vote,
-        vote_form=vote_form or VoteForm(formdata=None),
-    )
-    return page, status
+
+    def render() -> str:
+        return render_template(
+            "articles/detail.html",
+            article=article,
+            revision=article.published,
+            related=catalog.related(article),
+            translations=catalog.translations(article),
+            vote=vote,
+            vote_form=vote_form or VoteForm(formdata=None),
+        )
+
+    if vote_form is not None:
+        return render(), status
+    # Related articles, translations and categories change with other articles: the log's head.
+    change, changed_at = catalog.last_change()
+    shown = (article.id, article.published_revision_id, change)
+    if vote:
+        shown += (vote.id, vote.version)
+    times = [t for t in (article.published_at, changed_at, vote and vote.updated_at) if t]
+    return conditional_page(shown, max(times, default=None), render)
 
 
 @bp.get("/media/<key>/<filename>")

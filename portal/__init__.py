@@ -6,9 +6,9 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from portal import accounts, api_docs, auth, errors, i18n, security
+from portal import accounts, api_docs, assets, auth, errors, i18n, security
 from portal.config import from_environment, instance_path
-from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+from portal.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from portal.forms import ID_MAX
 from portal.models import User
 
@@ -59,6 +59,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.add_extension("jinja2.ext.do")
     i18n.init_app(app)
     security.init_app(app)
+    compress.init_app(app)
+    assets.init_app(app)
     errors.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(accounts.bp)

@@ -1,0 +1,389 @@
+"""HTTP benchmark: the customer pages under gunicorn, measured against hello-world Flask.
+
+Page and API timings inside one process miss what a visitor sees: the WSGI server, workers
+competing for two cores, compression, the database under concurrent requests. This builds a
+throwaway demo portal (SQLite in a temp folder, or ``DATABASE_URL``), serves it with the
+project's ``gunicorn.conf.py`` (access log off, it costs throughput), serves a hello-world Flask
+app (``bench/hello_app.py``) with the same settings as the ceiling, and puts each target under a
+bounded ``wrk`` load that looks like a browser (gzip/br, German). A wrk script counts answers
+per status class, so 5xx and other non-2xx are exact.
+
+Prints requests/s, p50/p99 latency and the ratio to hello-world per target, then the aims:
+article page at least 50 % of hello-world, search page and suggest API at least 25 %, p99 under
+100 ms, no 5xx. Exits 1 on any 5xx or socket error (aims missed only print "miss").
+
+    .venv/bin/python bench/http.py --duration 10
+    scripts/with-postgres.sh .venv/bin/python bench/http.py      # the same on PostgreSQL
+"""
+
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+# This file shares its name with the standard library's ``http`` package: take its folder off the
+# import path, or ``import http.client`` (urllib) would load this script instead.
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != HERE]
+
+import argparse
+import contextlib
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+ROOT = HERE.parent
+BIN = Path(sys.executable).parent
+LUA = HERE / "wrk_status.lua"
+UNLIMITED = "1000000 per minute"
+RATE_LIMITS = (
+    "PORTAL_LOGIN_RATE_LIMIT",
+    "PORTAL_VOTE_RATE_LIMIT",
+    "PORTAL_VOTE_VISITOR_RATE_LIMIT",
+    "PORTAL_BOOKING_RATE_LIMIT",
+    "PORTAL_MANAGE_RATE_LIMIT",
+    "PORTAL_BOOKING_API_RATE_LIMIT",
+)
+BROWSER = {
+    "Accept-Encoding": "gzip, deflate, br",
+    "Accept-Language": "de",
+    "User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0",
+}
+HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+JSON = "application/json, */*;q=0.5"
+P99_AIM_MS = 100.0
+
+
+@dataclass
+class Target:
+    name: str
+    path: str
+    accept: str
+    aim: float | None = None  # least share of hello-world's requests/s
+    figures: dict = field(default_factory=dict)
+
+    @property
+    def rps(self) -> float:
+        return self.figures["requests"] / (self.figures["duration_us"] / 1e6)
+
+    @property
+    def non_2xx(self) -> int:
+        return sum(self.figures[key] for key in ("s1xx", "s3xx", "s4xx", "s5xx", "sother"))
+
+    @property
+    def errors(self) -> int:
+        return sum(self.figures[key] for key in ("connect", "read", "write", "timeout"))
+
+
+@dataclass
+class Server:
+    name: str
+    process: subprocess.Popen
+    base: str
+    log: Path
+
+
+def _run(command: list[str], env: dict) -> str:
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"{' '.join(command)} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def _free_port(start: int) -> int:
+    found = _run([sys.executable, str(ROOT / "scripts" / "free_port.py"), str(start)], {})
+    return int(found.strip())
+
+
+def _bench_config(folder: Path) -> Path:
+    """The project's gunicorn.conf.py with the access log switched off (``None`` skips building
+    each line, which an ``--access-logfile /dev/null`` would still do)."""
+    config = folder / "gunicorn.bench.conf.py"
+    source = ROOT / "gunicorn.conf.py"
+    config.write_text(
+        "# Written by bench/http.py: the project's settings, access log off.\n"
+        f"_source = {str(source)!r}\n"
+        "with open(_source) as _file:\n"
+        "    exec(compile(_file.read(), _source, 'exec'))\n"
+        "accesslog = None\n"
+    )
+    return config
+
+
+def _start(name: str, config: Path, port: int, env: dict, folder: Path, app: str | None):
+    log = folder / f"{name}.log"
+    command = [str(BIN / "gunicorn"), "-c", str(config)] + ([app] if app else [])
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={**env, "PORTAL_BIND": f"127.0.0.1:{port}"},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    return Server(name, process, f"http://127.0.0.1:{port}", log)
+
+
+def _get(url: str, accept: str = HTML) -> tuple[int, bytes, dict]:
+    request = urllib.request.Request(url, headers={**BROWSER, "Accept": accept})  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 - loopback
+            return answer.status, answer.read(), dict(answer.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read(), dict(error.headers)
+
+
+def _text(body: bytes, headers: dict) -> str:
+    """Decode a page for discovery, whatever compression the server chose."""
+    encoding = headers.get("Content-Encoding", "")
+    if encoding == "gzip":
+        import gzip
+
+        body = gzip.decompress(body)
+    elif encoding == "deflate":
+        import zlib
+
+        body = zlib.decompress(body)
+    elif encoding == "br":
+        import brotli  # Flask-Compress brings it along
+
+        body = brotli.decompress(body)
+    return body.decode("utf-8", "replace")
+
+
+def _wait(server: Server, path: str, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            sys.exit(f"{server.name} exited:\n{server.log.read_text()[-3000:]}")
+        with contextlib.suppress(OSError):
+            if _get(server.base + path)[0] == 200:
+                return
+        time.sleep(0.2)
+    sys.exit(f"{server.name} did not answer within {seconds:.0f} s:\n{server.log.read_text()}")
+
+
+def _stop(server: Server) -> None:
+    """Graceful stop of the gunicorn master (its workers finish); kill its group if it hangs."""
+    if server.process.poll() is None:
+        server.process.send_signal(signal.SIGTERM)
+        try:
+            server.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(server.process.pid, signal.SIGKILL)
+            server.process.wait()
+
+
+def _wrk(url: str, target: Target, arguments, seconds: float) -> dict:
+    command = [
+        "wrk",
+        f"--threads={arguments.threads}",
+        f"--connections={arguments.connections}",
+        f"--duration={seconds:g}s",
+        "--timeout=10s",
+        "--latency",
+        f"--script={LUA}",
+        *(f"--header={name}: {value}" for name, value in BROWSER.items()),
+        f"--header=Accept: {target.accept}",
+        url,
+    ]
+    done = subprocess.run(command, capture_output=True, text=True)
+    line = next((x for x in done.stdout.splitlines() if x.startswith("BENCH ")), None)
+    if done.returncode or line is None:
+        sys.exit(f"wrk failed on {url}:\n{done.stdout}{done.stderr}")
+    return {key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", line)}
+
+
+def _setup(env: dict) -> None:
+    started = time.perf_counter()
+    _run([str(BIN / "portal"), "db", "upgrade"], env)
+    loaded = _run([str(BIN / "portal"), "demo", "load"], env)
+    _run([str(BIN / "portal"), "search", "reindex"], env)
+    articles = re.search(r"Demo articles: (\d+) created", loaded)
+    print(
+        f"demo instance ready in {time.perf_counter() - started:.1f} s"
+        + (f" ({articles.group(1)} articles)" if articles else " (database had data already)")
+    )
+
+
+def _targets(portal: Server, arguments) -> list[Target]:
+    """The URLs under load, found from the running portal rather than assumed."""
+    _status, body, headers = _get(portal.base + "/de/")
+    home = _text(body, headers)
+    slugs = re.findall(r'href="/de/artikel/([a-z0-9-]+)"', home)
+    article = arguments.article or (slugs[0] if slugs else None)
+    if not article:
+        sys.exit("no article link on /de/; pass --article SLUG")
+    _status, body, headers = _get(portal.base + "/de/termin")
+    services = re.findall(r'<option value="(\d+)"[^>]*>([^<]+)</option>', _text(body, headers))
+    if not services and not arguments.service:
+        sys.exit("no service on /de/termin; pass --service ID")
+    service = arguments.service or next(
+        (sid for sid, name in services if "Waschmaschine" in name), services[0][0]
+    )
+    first = datetime.now(ZoneInfo("Europe/Berlin")).date() + timedelta(days=2)
+    query = urllib.parse.quote_plus(arguments.query)
+    return [
+        Target("home", "/de/", HTML),
+        Target("article", f"/de/artikel/{article}", HTML, 0.50),
+        Target("search page", f"/de/suche?q={query}", HTML, 0.25),
+        Target(
+            "suggest API",
+            f"/api/suggest?q={urllib.parse.quote(arguments.suggest)}&lang=de",
+            JSON,
+            0.25,
+        ),
+        Target(
+            "slots API",
+            f"/api/booking/slots?service={service}&postcode={arguments.postcode}"
+            f"&from={first.isoformat()}&to={(first + timedelta(days=13)).isoformat()}",
+            JSON,
+        ),
+    ]
+
+
+def _probe(server: Server, target: Target) -> None:
+    status, body, headers = _get(server.base + target.path, target.accept)
+    encoding = headers.get("Content-Encoding", "identity")
+    print(f"  {target.name:<12} {status} {len(body):>6} bytes {encoding:<8} {target.path}")
+    if status != 200:
+        sys.exit(f"{target.name} answers {status} before any load: {server.base}{target.path}")
+
+
+def _load(server: Server, target: Target, arguments) -> None:
+    url = server.base + target.path
+    if arguments.warmup > 0:
+        _wrk(url, target, arguments, arguments.warmup)
+    target.figures = _wrk(url, target, arguments, arguments.duration)
+    p99 = target.figures["p99_us"] / 1000
+    print(f"  {target.name:<12} {target.rps:8.0f} req/s  p99 {p99:6.1f} ms")
+
+
+def _report(hello: Target, targets: list[Target]) -> int:
+    print()
+    print(
+        f"{'target':<12} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'vs hello':>8} "
+        f"{'non-2xx':>7} {'5xx':>5} {'errors':>6}"
+    )
+    for target in [hello, *targets]:
+        figures = target.figures
+        print(
+            f"{target.name:<12} {target.rps:8.0f} {figures['p50_us'] / 1000:7.1f} "
+            f"{figures['p99_us'] / 1000:7.1f} {target.rps / hello.rps:8.0%} "
+            f"{target.non_2xx:7d} {figures['s5xx']:5d} {target.errors:6d}"
+        )
+    aims = []
+    for target in targets:
+        if target.aim is not None:
+            share = target.rps / hello.rps
+            aims.append(
+                (
+                    share >= target.aim,
+                    f"{target.name} >= {target.aim:.0%} of hello-world ({share:.0%})",
+                )
+            )
+    for target in targets:
+        p99 = target.figures["p99_us"] / 1000
+        aims.append((p99 < P99_AIM_MS, f"{target.name} p99 < {P99_AIM_MS:.0f} ms ({p99:.1f} ms)"))
+    fives = sum(target.figures["s5xx"] for target in targets)
+    errors = sum(target.errors for target in targets)
+    aims.append((fives == 0, f"no 5xx ({fives})"))
+    aims.append((errors == 0, f"no socket errors or timeouts ({errors})"))
+    print("\naims")
+    for met, text in aims:
+        print(f"  {'pass' if met else 'MISS'}  {text}")
+    print(f"{sum(met for met, _ in aims)} of {len(aims)} aims met")
+    return fives + errors
+
+
+def _tracebacks(server: Server) -> str:
+    """The error lines and tracebacks from a gunicorn log, for the report of a 5xx."""
+    lines = server.log.read_text(errors="replace").splitlines()
+    keep = [n for n, line in enumerate(lines) if "Traceback" in line or "ERROR" in line]
+    chunks = []
+    for start in keep[:5]:
+        chunk = lines[start : start + 40]
+        end = next((n for n, line in enumerate(chunk[1:], 1) if re.match(r"^\S.*Error", line)), 39)
+        chunks.append("\n".join(chunk[: end + 1]))
+    return "\n\n".join(chunks)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--duration", type=float, default=10, help="seconds of load per target")
+    parser.add_argument("--warmup", type=float, default=2, help="seconds of load before each")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default: the config's)")
+    parser.add_argument("--query", default="Fehlercode", help="search page query")
+    parser.add_argument("--suggest", default="heizk", help="suggest API input")
+    parser.add_argument("--postcode", default="20095", help="slots API postcode")
+    parser.add_argument("--article", help="article slug (default: first one on /de/)")
+    parser.add_argument("--service", help="service id for the slots API (default: discovered)")
+    parser.add_argument("--keep", action="store_true", help="keep the temp folder and logs")
+    arguments = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed (apt-get install wrk)")
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-http-"))
+    env = {**os.environ, "PORTAL_INSTANCE_PATH": str(folder / "instance")}
+    env.update(dict.fromkeys(RATE_LIMITS, UNLIMITED))
+    if arguments.workers:
+        env["PORTAL_WORKERS"] = str(arguments.workers)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
+    servers: list[Server] = []
+    problems = 0
+    try:
+        database = "PostgreSQL" if env.get("DATABASE_URL") else "SQLite"
+        print(f"{database}, instance in {folder}")
+        _setup(env)
+        config = _bench_config(folder)
+        port = _free_port(18000)
+        servers.append(_start("portal", config, port, env, folder, None))
+        servers.append(
+            _start("hello", config, _free_port(port + 1), env, folder, "bench.hello_app:app")
+        )
+        portal, hello_server = servers
+        _wait(portal, "/de/")
+        _wait(hello_server, "/")
+        workers = env.get("PORTAL_WORKERS") or f"{os.cpu_count() * 2} (2 x CPU)"
+        print(
+            f"gunicorn.conf.py: {workers} sync workers, access log off; wrk {arguments.threads} "
+            f"threads x {arguments.connections} connections, {arguments.warmup:g} s warm-up + "
+            f"{arguments.duration:g} s per target"
+        )
+        targets = _targets(portal, arguments)
+        hello = Target("hello-world", "/", HTML)
+        print("first answers:")
+        _probe(hello_server, hello)
+        for target in targets:
+            _probe(portal, target)
+        print("load:")
+        _load(hello_server, hello, arguments)
+        for target in targets:
+            _load(portal, target, arguments)
+        problems = _report(hello, targets)
+        if problems:
+            print(f"\nportal log: {portal.log}\n{_tracebacks(portal)}")
+    finally:
+        for server in servers:
+            _stop(server)
+        if arguments.keep or problems:
+            print(f"kept {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()

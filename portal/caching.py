@@ -1,0 +1,81 @@
+"""Conditional answers for pages that differ per visitor.
+
+Such a page cannot be shared by caches, but the visitor's own browser may keep it and ask again
+with ``If-None-Match``: the ETag is a hash of everything the page shows (the caller's parts, plus
+the release, the language, the signed-in account and the session's CSRF token), so when none of
+it changed the answer is an empty 304 and the page is not rendered at all.
+"""
+
+import hashlib
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+
+from flask import Flask, Response, current_app, make_response, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from werkzeug.http import is_resource_modified
+
+RELEASE = "portal.release"
+# What every page shows from the configuration (the footer's contact details).
+SHOWN_SETTINGS = ("COMPANY_PHONE", "COMPANY_EMAIL")
+# Flask-Compress answers a compressed page with "<etag>:<algorithm>", which comes back.
+COMPRESSIONS = ("zstd", "br", "gzip", "deflate")
+
+
+def release(app: Flask) -> str:
+    """A fingerprint of what renders pages (code, templates, catalogs, static files, shown
+    settings): a deploy or a changed setting changes every ETag, a restart does not."""
+    if RELEASE not in app.extensions:
+        digest = hashlib.sha256()
+        root = Path(__file__).resolve().parent.parent
+        for folder in ("portal", "articles", "booking", "search", "templates"):
+            for path in sorted((root / folder).rglob("*")):
+                if path.is_file() and path.suffix in {".py", ".html", ".txt", ".mo", ".css", ".js"}:
+                    digest.update(str(path.relative_to(root)).encode())
+                    digest.update(path.read_bytes())
+        for name in SHOWN_SETTINGS:
+            digest.update(str(app.config[name]).encode())
+        app.extensions[RELEASE] = digest.hexdigest()[:16]
+    return app.extensions[RELEASE]
+
+
+def page_etag(parts: Iterable[object]) -> str:
+    """The ETag of a page showing ``parts`` to this visitor."""
+    digest = hashlib.sha256(release(current_app).encode())
+    generate_csrf()  # the page will carry the session's token: make sure there is one now
+    token = session[current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")]
+    visitor = (str(get_locale()), current_user.get_id() or "", token)
+    for part in (*visitor, *parts):
+        digest.update(b"\0" + str(part).encode())
+    return digest.hexdigest()[:32]
+
+
+def _unchanged(etag: str, last_modified: datetime | None) -> bool:
+    if session.get("_flashes"):  # a message waits to be shown: the page must be rendered
+        return False
+    wanted = request.if_none_match
+    if wanted:
+        suffixed = (f"{etag}:{name}" for name in COMPRESSIONS)
+        return wanted.contains(etag) or any(wanted.contains(tag) for tag in suffixed)
+    return last_modified is not None and not is_resource_modified(
+        request.environ, last_modified=last_modified
+    )
+
+
+def conditional_page(
+    parts: Iterable[object], last_modified: datetime | None, render: Callable[[], str]
+) -> Response:
+    """Answer 304 when the visitor's copy shows ``parts`` still; else ``render()`` the page."""
+    etag = page_etag(parts)
+    if _unchanged(etag, last_modified):
+        response = make_response("", 304)
+    else:
+        response = make_response(render())
+    response.set_etag(etag)
+    response.last_modified = last_modified
+    # Kept by the visitor's browser only, and asked for again each time.
+    response.cache_control.private = True
+    response.cache_control.no_cache = True
+    return response
