@@ -4,8 +4,17 @@ Only serving processes import this module, so the background work a running node
 following article changes into its search index, starts here.
 """
 
+import os
+
 from portal import SERVING_HOOKS, create_app
 
 app = create_app()
+if not os.environ.get("SECRET_KEY") and not app.config["SQLALCHEMY_DATABASE_URI"].startswith(
+    "sqlite"
+):
+    app.logger.warning(
+        "SECRET_KEY is not set: this node signs sessions and links with its own key from the "
+        "instance folder; give every node that shares the database the same SECRET_KEY."
+    )
 for start in app.extensions.get(SERVING_HOOKS, ()):
     start(app)
