@@ -1,5 +1,7 @@
 """What customers see: home, categories, articles, and images."""
 
+import functools
+
 from flask import Blueprint, abort, make_response, redirect, render_template, url_for
 from flask_login import current_user
 
@@ -7,7 +9,7 @@ from articles import catalog, visitors, voting
 from articles.forms import VoteForm
 from articles.images import image_by_key
 from articles.models import Article
-from portal.caching import conditional_page
+from portal.caching import anonymous_without_news, conditional_page, shared_page
 from portal.i18n import reject_unknown_language, select_locale
 
 bp = Blueprint("articles", __name__)
@@ -77,6 +79,8 @@ def render_article(article: Article, vote_form: VoteForm | None = None, status: 
     shown = (article.id, article.published_revision_id, change)
     if vote:
         shown += (vote.id, vote.version)
+    elif anonymous_without_news():
+        render = functools.partial(shared_page, ("article", *shown), render)
     times = [t for t in (article.published_at, changed_at, vote and vote.updated_at) if t]
     return conditional_page(shown, max(times, default=None), render)
 

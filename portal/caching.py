@@ -1,13 +1,18 @@
-"""Conditional answers for pages that differ per visitor.
+"""Pages that differ per visitor, answered without rendering them again and again.
 
 Such a page cannot be shared by caches, but the visitor's own browser may keep it and ask again
 with ``If-None-Match``: the ETag is a hash of everything the page shows (the caller's parts, plus
 the release, the language, the signed-in account and the session's CSRF token), so when none of
 it changed the answer is an empty 304 and the page is not rendered at all.
+
+Anonymous visitors with nothing of their own on a page see the same page but for their CSRF
+token: :func:`shared_page` renders it once per process and content, and swaps the token.
 """
 
 import hashlib
-from collections.abc import Callable, Iterable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime
 from pathlib import Path
 
@@ -18,6 +23,9 @@ from flask_wtf.csrf import generate_csrf
 from werkzeug.http import is_resource_modified
 
 RELEASE = "portal.release"
+SHARED_PAGES = "portal.shared_pages"
+SHARED_PAGES_KEPT = 500  # per process: some 10 MB of HTML
+_shared_lock = threading.Lock()
 # What every page shows from the configuration (the footer's contact details).
 SHOWN_SETTINGS = ("COMPANY_PHONE", "COMPANY_EMAIL")
 # Flask-Compress answers a compressed page with "<etag>:<algorithm>", which comes back.
@@ -50,6 +58,30 @@ def page_etag(parts: Iterable[object]) -> str:
     for part in (*visitor, *parts):
         digest.update(b"\0" + str(part).encode())
     return digest.hexdigest()[:32]
+
+
+def shared_page(key: Hashable, render: Callable[[], str]) -> str:
+    """The page ``render()`` makes for anonymous visitors, made once per ``key`` (which must
+    name everything the page shows) and handed to each visitor with their own CSRF token."""
+    pages: OrderedDict = current_app.extensions.setdefault(SHARED_PAGES, OrderedDict())
+    key = (key, str(get_locale()))
+    with _shared_lock:
+        kept = pages.get(key)
+        if kept is not None:
+            pages.move_to_end(key)
+    if kept is None:
+        kept = (render(), generate_csrf())
+        with _shared_lock:
+            pages[key] = kept
+            while len(pages) > SHARED_PAGES_KEPT:
+                pages.popitem(last=False)
+    html, token = kept
+    return html.replace(token, generate_csrf())
+
+
+def anonymous_without_news() -> bool:
+    """Whether the page shows this visitor nothing of their own: not signed in, no message."""
+    return not current_user.is_authenticated and not session.get("_flashes")
 
 
 def _unchanged(etag: str, last_modified: datetime | None) -> bool:

@@ -8,7 +8,7 @@ from articles import authoring
 from articles.models import Article
 from portal.extensions import db
 from tests.articles.helpers import publish_article
-from tests.conftest import login
+from tests.conftest import csrf_token, login
 
 BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"}
 
@@ -19,20 +19,22 @@ def article(app):
 
 
 @pytest.fixture
-def rendered(app):
-    """The templates rendered while the test runs."""
+def rendered():
+    """The templates any app renders while the test runs."""
     names = []
 
     def record(sender, template, context, **extra):
         names.append(template.name)
 
-    template_rendered.connect(record, app)
+    template_rendered.connect(record)
     yield names
-    template_rendered.disconnect(record, app)
+    template_rendered.disconnect(record)
 
 
 def revalidate(client, url, response, **headers):
-    return client.get(url, headers={**BROWSER, "If-None-Match": response.headers["ETag"], **headers})
+    return client.get(
+        url, headers={**BROWSER, "If-None-Match": response.headers["ETag"], **headers}
+    )
 
 
 def test_an_unchanged_page_is_answered_with_304_and_not_rendered(client, article, rendered):
@@ -126,3 +128,28 @@ def test_a_waiting_message_is_shown_rather_than_confirming_the_copy(client, arti
     again = revalidate(client, url, first)
     assert again.status_code == 200
     assert "Gespeichert." in again.get_data(as_text=True)
+
+
+def test_anonymous_visitors_share_one_rendering_each_with_a_working_token(make_app, rendered):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    slug = publish_article(app, title="Heizkörper bleibt kalt")
+    rendered.clear()
+    url = f"/de/artikel/{slug}"
+    visitors = [app.test_client() for _ in range(3)]
+    pages = [visitor.get(url, headers=BROWSER).get_data(as_text=True) for visitor in visitors]
+    assert rendered.count("articles/detail.html") == 1
+
+    tokens = [csrf_token(page) for page in pages]
+    assert len(set(tokens)) == 3
+    assert {page.replace(token, "") for page, token in zip(pages, tokens, strict=True)} == {
+        pages[0].replace(tokens[0], "")
+    }
+    for visitor, token in zip(visitors, tokens, strict=True):
+        voted = visitor.post(
+            f"{url}/bewertung", data={"vote": "yes", "csrf_token": token}, headers=BROWSER
+        )
+        assert voted.status_code == 303
+    stolen = app.test_client()
+    stolen.get(url, headers=BROWSER)
+    refused = stolen.post(f"{url}/bewertung", data={"vote": "no", "csrf_token": tokens[0]})
+    assert refused.status_code == 400
