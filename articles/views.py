@@ -51,9 +51,11 @@ def detail(lang: str, slug: str):
     if article is None:
         elsewhere = catalog.published_by_slug(slug) or abort(404)
         return redirect(url_for("articles.detail", lang=elsewhere.language, slug=slug), 301)
+    response = render_article(article)
+    # Counted after rendering: the view's commit would make the page load the article again.
     if not current_user.is_authenticated and not visitors.is_bot():
         voting.record_view(article, visitors.viewer_key(), visitors.search_that_led_to(slug))
-    return render_article(article)
+    return response
 
 
 def render_article(article: Article, vote_form: VoteForm | None = None, status: int = 200):
