@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from portal import on_serve
+from portal.serving import on_serve
 
 
 def init_app(app: Flask) -> None:

@@ -84,16 +84,22 @@ def anonymous_without_news() -> bool:
     return not current_user.is_authenticated and not session.get("_flashes")
 
 
-def _unchanged(etag: str, last_modified: datetime | None) -> bool:
+def _unchanged(etag: str, last_modified: datetime | None) -> str | None:
+    """The ETag the visitor's copy has when it is still current, else None."""
     if session.get("_flashes"):  # a message waits to be shown: the page must be rendered
-        return False
+        return None
     wanted = request.if_none_match
     if wanted:
-        suffixed = (f"{etag}:{name}" for name in COMPRESSIONS)
-        return wanted.contains(etag) or any(wanted.contains(tag) for tag in suffixed)
-    return last_modified is not None and not is_resource_modified(
+        return next((tag for tag in (etag, *suffixed(etag)) if wanted.contains(tag)), None)
+    if last_modified is not None and not is_resource_modified(
         request.environ, last_modified=last_modified
-    )
+    ):
+        return etag
+    return None
+
+
+def suffixed(etag: str) -> list[str]:
+    return [f"{etag}:{name}" for name in COMPRESSIONS]
 
 
 def conditional_page(
@@ -101,11 +107,13 @@ def conditional_page(
 ) -> Response:
     """Answer 304 when the visitor's copy shows ``parts`` still; else ``render()`` the page."""
     etag = page_etag(parts)
-    if _unchanged(etag, last_modified):
+    current = _unchanged(etag, last_modified)
+    if current:
         response = make_response("", 304)
+        response.set_etag(current)  # as the visitor's (perhaps compressed) copy has it
     else:
         response = make_response(render())
-    response.set_etag(etag)
+        response.set_etag(etag)
     response.last_modified = last_modified
     # Kept by the visitor's browser only, and asked for again each time.
     response.cache_control.private = True

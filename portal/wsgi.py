@@ -6,7 +6,8 @@ following article changes into its search index, starts here.
 
 import os
 
-from portal import SERVING_HOOKS, create_app
+from portal import create_app
+from portal.serving import start_serving
 
 app = create_app()
 if not os.environ.get("SECRET_KEY") and not app.config["SQLALCHEMY_DATABASE_URI"].startswith(
@@ -16,5 +17,4 @@ if not os.environ.get("SECRET_KEY") and not app.config["SQLALCHEMY_DATABASE_URI"
         "SECRET_KEY is not set: this node signs sessions and links with its own key from the "
         "instance folder; give every node that shares the database the same SECRET_KEY."
     )
-for start in app.extensions.get(SERVING_HOOKS, ()):
-    start(app)
+start_serving(app)

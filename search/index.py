@@ -1,7 +1,8 @@
 """The on-disk Whoosh indexes, one per language, safe with several processes.
 
 whoosh-reloaded 2.7.5's ``Searcher.refresh()`` returns stale and deleted documents, so it is
-never called: each thread keeps one searcher and replaces it when ``up_to_date()`` is false.
+never called: each thread keeps one searcher and replaces it, before a search, when
+``up_to_date()`` is false.
 """
 
 import contextlib
@@ -151,14 +152,24 @@ class LanguageIndex:
                 raise IndexUnavailable(f"cannot open the index in {self.folder}")
         return self._ix
 
-    def searcher(self):
-        """This thread's searcher, replaced by a fresh one when a writer has committed since."""
+    def refresh(self) -> None:
+        """Let this thread's next searcher see what writers committed since its last one.
+
+        Called before a search, never during one: replacing the searcher closes the old one,
+        and a search still reading hits or columns from it would fail.
+        """
         current = getattr(self._local, "searcher", None)
         if current is not None:
             with contextlib.suppress(Exception):  # a replaced index cannot answer; reopen
                 if current.up_to_date():
-                    return current
+                    return
             self.close()
+
+    def searcher(self):
+        """This thread's searcher, as of its last :meth:`refresh`."""
+        current = getattr(self._local, "searcher", None)
+        if current is not None:
+            return current
         # Whoosh retries vanished files itself; still missing afterwards means damaged.
         self._local.searcher = _quietly(self._index().searcher)
         self._local.columns = {}
@@ -242,6 +253,7 @@ class LanguageIndex:
         if not self.exists():
             return False
         try:
+            self.refresh()
             self.searcher()
         except IndexUnavailable:
             return False

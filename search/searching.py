@@ -184,6 +184,8 @@ def search(
     parsed = parse(text)
     if parsed.empty:
         return Results(query=text, language=language, total=0, page=page, per_page=per_page)
+    for name in {language, other_language} - {None}:
+        index[name].refresh()
     own = index[language]
     arguments = (category, page, per_page, rank_boost)
     total, hits = _search_one(own, parsed, synonyms.get(language), *arguments)
@@ -211,6 +213,7 @@ def suggest(
     prefixes = [p for p in prefixes if len(p) >= PREFIX_MIN]
     if not prefixes:
         return []
+    index[language].refresh()
     searcher = index[language].searcher()
     found = searcher.search(And([Term("prefix", p) for p in prefixes]), limit=limit)
     return [Suggestion(hit["slug"], language, hit["display_title"]) for hit in found]

@@ -25,7 +25,9 @@ def nodes(make_app, tmp_path):
 
 def indexed(app, slug: str, language: str = "de") -> bool:
     with app.app_context():
-        searcher = indexing.search_index(app)[language].searcher()
+        index = indexing.search_index(app)[language]
+        index.refresh()
+        searcher = index.searcher()
         return searcher.document(slug=slug) is not None
 
 

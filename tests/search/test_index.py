@@ -67,6 +67,26 @@ def test_update_replaces_and_deletes(tmp_path):
     assert search(index, "Kesselstein", "de").total == 0
 
 
+def test_a_commit_during_a_search_does_not_close_the_searcher_it_reads(tmp_path):
+    """Another writer may commit between the hits and reading their fields (a node following
+    the change log does so every few seconds): the search goes on with the searcher it began."""
+    index = SearchIndex(tmp_path)
+    index.rebuild([version(1), doc("bleibt", "Bleibt bis zum Schluss", "Kessel ohne Kalk.")])
+    commits = []
+
+    def boost_and_commit(slug: str) -> float:
+        if not commits:
+            commits.append(slug)
+            index.update([version(2)])
+        index["de"].column("slug")  # what the search reads next, after the commit
+        return 1.0
+
+    found = search(index, "Kessel", "de", rank_boost=boost_and_commit)
+    assert commits and found.total == 2
+    assert "Kesselstein Version 1" in [h.title for h in found.hits]
+    assert [h.title for h in search(index, "Kesselstein", "de").hits] == ["Kesselstein Version 2"]
+
+
 def test_a_document_that_changes_language_moves_index(tmp_path):
     index = SearchIndex(tmp_path)
     index.rebuild([version(1)])
