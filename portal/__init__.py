@@ -24,15 +24,6 @@ class RecordIdConverter(IntegerConverter):
         super().__init__(map, fixed_digits, min, ID_MAX if max is None else max, signed)
 
 
-SERVING_HOOKS = "portal.on_serve"
-
-
-def on_serve(app: Flask, start) -> None:
-    """Have ``start(app)`` run in every serving process (see ``portal.wsgi``), and not in CLI
-    commands or tests, which create apps too."""
-    app.extensions.setdefault(SERVING_HOOKS, []).append(start)
-
-
 def create_app(test_config: dict | None = None) -> Flask:
     """Create a portal; ``test_config`` overrides the environment (and may set INSTANCE_PATH)."""
     test_config = dict(test_config or {})

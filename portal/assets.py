@@ -6,6 +6,7 @@ import hashlib
 import os
 
 from flask import Flask, current_app, request
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.security import safe_join
 
 ONE_YEAR = 365 * 24 * 60 * 60
@@ -35,7 +36,8 @@ def fingerprint(filename: str) -> str | None:
 
 
 def _add_fingerprint(endpoint: str, values: dict) -> None:
-    if endpoint == "static" and "filename" in values and "v" not in values:
+    """Give every ``url_for('static', …)`` its file's fingerprint, so templates stay as they are."""
+    if endpoint == "static" and "filename" in values:
         version = fingerprint(values["filename"])
         if version:
             values["v"] = version
@@ -58,6 +60,19 @@ def _cache_fingerprinted(response):
     return response
 
 
+class _SessionInterface(SecureCookieSessionInterface):
+    """Leave static responses without session headers.
+
+    Flask-Login reads the session after every request, so Flask would add ``Vary: Cookie``
+    to static files too, and caches would keep (or revalidate) one copy per visitor.
+    """
+
+    def save_session(self, app, session, response):
+        if request.endpoint != "static" or session.modified:
+            super().save_session(app, session, response)
+
+
 def init_app(app: Flask) -> None:
     app.url_defaults(_add_fingerprint)
     app.after_request(_cache_fingerprinted)
+    app.session_interface = _SessionInterface()

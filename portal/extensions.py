@@ -26,10 +26,27 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+class FileSafeCompress(Compress):
+    """Flask-Compress 1.25, fixed for the files it compresses as streams (static files).
+
+    It would compress a 206 too, whose Content-Range counts the file's own bytes (a client
+    joining the parts would get garbage), and it replaces the file's body without closing it.
+    """
+
+    def after_request(self, response):
+        if response.status_code == 206:
+            return response
+        body = response.response
+        response = super().after_request(response)
+        if response.response is not body and hasattr(body, "close"):
+            response.call_on_close(body.close)
+        return response
+
+
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-compress = Compress()
+compress = FileSafeCompress()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
