@@ -18,6 +18,9 @@ from articles.models import COMMENT_MAX, Article, ArticleView, ArticleVote, Reas
 from portal.extensions import db
 from portal.models import User, insert_unless_present, utcnow
 
+VIEWS_SEEN = "articles.views_seen"
+VIEWS_REMEMBERED = 200_000  # per process and day: some 30 MB at most
+
 WRITE_ATTEMPTS = 10
 
 
@@ -129,10 +132,21 @@ def cast(
 
 
 def record_view(article: Article, viewer: str, query: str | None = None) -> None:
-    """Count a view unless this reader was counted for this article today."""
-    values = {"article_id": article.id, "day": utcnow().date(), "visitor": viewer, "query": query}
+    """Count a view unless this reader was counted for this article today.
+
+    The process remembers today's counted views, so a reader who comes back costs no write.
+    """
+    day = utcnow().date()
+    seen = current_app.extensions.get(VIEWS_SEEN)
+    if seen is None or seen[0] != day or len(seen[1]) > VIEWS_REMEMBERED:
+        seen = current_app.extensions[VIEWS_SEEN] = (day, set())
+    key = (article.id, viewer)
+    if key in seen[1]:
+        return
+    values = {"article_id": article.id, "day": day, "visitor": viewer, "query": query}
     insert_unless_present(ArticleView, values, ["article_id", "day", "visitor"])
     db.session.commit()
+    seen[1].add(key)
 
 
 def resolve(user: User, article: Article, vote_id: int | None = None) -> int:

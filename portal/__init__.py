@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -24,6 +25,13 @@ class RecordIdConverter(IntegerConverter):
         super().__init__(map, fixed_digits, min, ID_MAX if max is None else max, signed)
 
 
+def _sqlite_for_many_processes(connection, record) -> None:
+    """Write-ahead logging: readers never wait for a writer, and a commit costs no fsync (the
+    log is synced at checkpoints), so several workers can share the embedded database."""
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = NORMAL")
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Create a portal; ``test_config`` overrides the environment (and may set INSTANCE_PATH)."""
     test_config = dict(test_config or {})
@@ -38,6 +46,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_for_many_processes)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
