@@ -4,7 +4,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import joinedload
 
 from articles import ranking
@@ -122,9 +122,12 @@ def overview(language: str | None = None) -> list[ArticleStats]:
     not_counted = _counts(ArticleVote, ArticleVote.counted.is_(False))
     scores = ranking.compute_scores()
     prior = ranking.scoring().prior
+    # Voted-on as EXISTS, not as a list of ids (one bound parameter per article) nor as IN
+    # (a subquery PostgreSQL cannot hash when it is OR-ed, and runs again for every article).
+    voted = exists().where(ArticleVote.article_id == Article.id, ArticleVote.counted.is_(True))
     statement = (
         select(Article)
-        .where((Article.status == Status.PUBLISHED) | Article.id.in_(list(tallies)))
+        .where((Article.status == Status.PUBLISHED) | voted)
         .options(joinedload(Article.published), joinedload(Article.latest))
     )
     if language:

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from flask import Flask, current_app
 from sqlalchemy import event, func, insert, inspect, or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
-from articles.models import Article, ArticleChange, Status
+from articles.models import Article, ArticleChange, Category, Status
 from articles.plaintext import sections
 from portal.extensions import db
 from portal.models import utcnow
@@ -67,8 +67,7 @@ def _published(session: Session, ids: Iterable[int] | None = None) -> Iterator[A
         .where(Article.status == Status.PUBLISHED)
         .options(
             joinedload(Article.published),
-            joinedload(Article.category),
-            selectinload(Article.tags),
+            joinedload(Article.category).joinedload(Category.parent),
         )
     )
     if ids is not None:

@@ -153,6 +153,8 @@ def record_click(log_id: int, slug: str, rank: int) -> str | None:
 
 def popular_queries(language: str, prefix: str, limit: int) -> list[str]:
     """Frequent searches that found something and start like ``prefix``."""
+    if limit <= 0:
+        return []
     since = utcnow() - timedelta(days=POPULAR_QUERY_DAYS)
     normalised = normalise(prefix)
     rows = db.session.execute(

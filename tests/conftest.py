@@ -69,7 +69,8 @@ def _fresh_database(template, folder) -> str:
             connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
         engine.dispose()
         return POSTGRES_URL
-    target = folder / "portal.sqlite3"
+    # A new file each time: an earlier database's write-ahead log must not join the copy.
+    target = folder / f"portal-{len(list(folder.glob('portal-*.sqlite3')))}.sqlite3"
     shutil.copy(template, target)
     return f"sqlite:///{target}"
 
