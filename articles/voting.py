@@ -59,7 +59,12 @@ def vote_of(article: Article, visitor: str) -> ArticleVote | None:
 
 
 def _counts_today(article: Article, address: str) -> bool:
-    """Whether the address still has a share of today's votes for this article to give."""
+    """Whether the address still has a share of today's votes for this article to give.
+
+    New votes on one article wait for each other (a row lock on PostgreSQL), so two first
+    votes from one address cannot both take its last share.
+    """
+    db.session.execute(select(Article.id).where(Article.id == article.id).with_for_update())
     given = db.session.scalar(
         select(func.count()).where(
             ArticleVote.article_id == article.id,

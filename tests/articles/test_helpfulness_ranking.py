@@ -13,6 +13,7 @@ from articles import catalog, indexing, ranking, voting
 from articles.models import Article, ArticleScore, ArticleVote
 from portal.extensions import db
 from tests.articles.helpers import publish_article
+from tests.conftest import POSTGRES_URL
 
 BODY = (
     "## Ursache\n\nDie Umwälzpumpe brummt, wenn Luft im Heizkreis ist.\n\n## Lösung\n\nEntlüften."
@@ -185,6 +186,33 @@ def test_running_sums_match_the_votes_after_changes_from_many_threads(app, twins
     with app.app_context():
         ranking.rebuild_scores()
     assert running == _sums(app)
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="SQLite has no row locks; its writers queue anyway")
+def test_simultaneous_first_votes_from_one_address_stay_within_its_share(make_app, twins):
+    first, _ = twins
+    app = make_app(HELPFULNESS_VOTES_PER_ADDRESS=2)
+    start = threading.Barrier(8)
+    errors = []
+
+    def worker(number):
+        try:
+            with app.app_context():
+                article = db.session.scalar(select(Article).where(Article.slug == first))
+                start.wait(timeout=30)
+                voting.cast(article, f"visitor-{number}", "one-address", voting.Ballot(True))
+        except Exception as error:
+            errors.append(repr(error))
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with app.app_context():
+        counted = db.session.scalars(select(ArticleVote.counted)).all()
+    assert sorted(counted) == [False] * 6 + [True] * 2
 
 
 def test_a_new_half_life_rebuilds_the_sums(make_app, twins):
