@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from articles import ranking
@@ -48,6 +48,36 @@ def published_article(language: str, slug: str) -> Article | None:
         .options(joinedload(Article.category).joinedload(Category.parent))
         .where(Article.slug == slug, Article.language == language)
     )
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    """What the article page needs to know before it decides whether to render at all."""
+
+    id: int
+    language: str
+    slug: str
+    published_revision_id: int
+    published_at: datetime
+
+
+# Built once: the article page asks on every request, and building costs more than running.
+_REF = select(
+    Article.id, Article.language, Article.slug, Article.published_revision_id, Article.published_at
+).where(
+    Article.status == Status.PUBLISHED,
+    Article.slug == bindparam("slug"),
+    Article.language == bindparam("language"),
+)
+_NEWEST_CHANGE = (
+    select(ArticleChange.id, ArticleChange.changed_at).order_by(ArticleChange.id.desc()).limit(1)
+)
+
+
+def published_ref(language: str, slug: str) -> ArticleRef | None:
+    """A published article's reference, without its text (which a cached page does not need)."""
+    row = db.session.execute(_REF, {"slug": slug, "language": language}).first()
+    return ArticleRef(*row) if row else None
 
 
 def published_by_slug(slug: str) -> Article | None:
@@ -225,6 +255,5 @@ def frequently_helpful(
 
 def last_change() -> tuple[int, datetime | None]:
     """The newest entry of the article change log (0 and None before the first)."""
-    newest = select(ArticleChange.id, ArticleChange.changed_at).order_by(ArticleChange.id.desc())
-    row = db.session.execute(newest.limit(1)).first()
+    row = db.session.execute(_NEWEST_CHANGE).first()
     return (row.id, row.changed_at) if row else (0, None)

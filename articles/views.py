@@ -47,29 +47,37 @@ def category(lang: str, path: str):
 
 @bp.get("/<lang>/artikel/<slug>")
 def detail(lang: str, slug: str):
-    article = catalog.published_article(lang, slug)
-    if article is None:
+    found = catalog.published_ref(lang, slug)
+    if found is None:
         elsewhere = catalog.published_by_slug(slug) or abort(404)
         return redirect(url_for("articles.detail", lang=elsewhere.language, slug=slug), 301)
-    response = render_article(article)
-    # Counted after rendering: the view's commit would make the page load the article again.
+    response = render_article(found)
     if not current_user.is_authenticated and not visitors.is_bot():
-        voting.record_view(article, visitors.viewer_key(), visitors.search_that_led_to(slug))
+        voting.record_view(found, visitors.viewer_key(), visitors.search_that_led_to(slug))
     return response
 
 
-def render_article(article: Article, vote_form: VoteForm | None = None, status: int = 200):
-    """The article page; with a vote form that failed, shows its errors and what was typed."""
+def render_article(
+    article: Article | catalog.ArticleRef, vote_form: VoteForm | None = None, status: int = 200
+):
+    """The article page; with a vote form that failed, shows its errors and what was typed.
+
+    Given only a reference, the article itself is loaded when the page must be rendered: not
+    for a 304, nor for a page rendered for anonymous readers already.
+    """
     visitor = visitors.visitor_id()
     vote = voting.vote_of(article, visitors.stored_form(visitor)) if visitor else None
 
     def render() -> str:
+        shown = article
+        if not isinstance(shown, Article):
+            shown = catalog.published_article(article.language, article.slug)
         return render_template(
             "articles/detail.html",
-            article=article,
-            revision=article.published,
-            related=catalog.related(article),
-            translations=catalog.translations(article),
+            article=shown,
+            revision=shown.published,
+            related=catalog.related(shown),
+            translations=catalog.translations(shown),
             vote=vote,
             vote_form=vote_form or VoteForm(formdata=None),
         )

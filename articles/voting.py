@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from articles import ranking
+from articles.catalog import ArticleRef
 from articles.models import COMMENT_MAX, Article, ArticleView, ArticleVote, Reason
 from portal.extensions import db
 from portal.models import User, insert_unless_present, utcnow
@@ -50,7 +51,7 @@ class Ballot:
                 raise VoteError("comment may not contain unpaired surrogates") from None
 
 
-def vote_of(article: Article, visitor: str) -> ArticleVote | None:
+def vote_of(article: Article | ArticleRef, visitor: str) -> ArticleVote | None:
     return db.session.scalar(
         select(ArticleVote).where(
             ArticleVote.article_id == article.id, ArticleVote.visitor == visitor
@@ -136,7 +137,7 @@ def cast(
     return vote
 
 
-def record_view(article: Article, viewer: str, query: str | None = None) -> None:
+def record_view(article: Article | ArticleRef, viewer: str, query: str | None = None) -> None:
     """Count a view unless this reader was counted for this article today.
 
     The process remembers today's counted views, so a reader who comes back costs no write.

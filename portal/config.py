@@ -32,11 +32,12 @@ def _flag(name: str, default: bool = False) -> bool:
 
 
 def _engine_options(database_url: str) -> dict:
-    """SQLite writers wait for each other's lock instead of failing after five seconds."""
-    options: dict = {"pool_pre_ping": True}
+    """A server's connections are tested before use (it may have dropped them); SQLite's are
+    files that do not drop, and its writers wait for each other's lock instead of failing after
+    five seconds."""
     if database_url.startswith("sqlite"):
-        options["connect_args"] = {"timeout": 30}
-    return options
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True}
 
 
 def from_environment(folder: Path) -> dict:
