@@ -162,6 +162,12 @@ def scores() -> dict[str, float]:
     return cache["scores"]
 
 
+def scores_stamp() -> float:
+    """Names the scores this process ranks with now: it changes whenever they are read again."""
+    scores()
+    return current_app.extensions["helpfulness"]["until"]
+
+
 def forget() -> None:
     """Drop this process's cached scores, so its own votes count at once."""
     current_app.extensions.get("helpfulness", {}).pop("until", None)

@@ -1,6 +1,7 @@
 """Search for the portal: the search library over the knowledge base, with the database's
 plain answer while the index is being built, the search log, and editable synonyms."""
 
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -10,6 +11,7 @@ from sqlalchemy import func, select, update
 from articles import catalog, ranking
 from articles.indexing import rebuild_in_background, rebuilding, search_index
 from articles.models import SearchQuery, SynonymList
+from portal.caching import kept
 from portal.config import SUPPORTED_LANGUAGES
 from portal.extensions import db
 from portal.models import User, utcnow
@@ -20,6 +22,8 @@ from search.synonyms import SynonymError, Synonyms, default_text, parsed
 
 QUERY_MAX = 200
 POPULAR_QUERY_DAYS = 90
+KEPT_SEARCHES = 2000  # per process and kind (results pages, suggestions)
+SUGGESTIONS_FRESH_SECONDS = 60
 
 
 def normalise(query: str) -> str:
@@ -35,13 +39,17 @@ def synonym_text(language: str) -> str:
     return stored.text if stored else default_text(language)
 
 
-def _all_synonyms() -> dict[str, Synonyms]:
-    """Every language's synonyms, read in one query: every search needs them."""
+def _synonym_texts() -> dict[str, str]:
+    """Every language's synonym list, read in one query: every search needs them."""
     stored = dict(db.session.execute(select(SynonymList.language, SynonymList.text)).all())
     return {
-        code: parsed(stored[code] if code in stored else default_text(code), code)
-        for code in SUPPORTED_LANGUAGES
+        code: stored[code] if code in stored else default_text(code) for code in SUPPORTED_LANGUAGES
     }
+
+
+def _all_synonyms(texts: dict[str, str] | None = None) -> dict[str, Synonyms]:
+    texts = texts or _synonym_texts()
+    return {code: parsed(text, code) for code, text in texts.items()}
 
 
 def save_synonyms(texts: dict[str, str], user: User | None) -> dict[str, list[SynonymError]]:
@@ -87,9 +95,44 @@ class Outcome:
 def find(
     query: str, language: str, category: str | None = None, page: int = 1, per_page: int = 10
 ) -> Outcome:
-    """Search and log the search; the log id lets result links record the click."""
+    """Search and log the search; the log id lets result links record the click.
+
+    Results from the index are kept per process for as long as what ranks them stands: the
+    articles (the change log's head), the synonyms, and the helpfulness scores.
+    """
     query = query.strip()[:QUERY_MAX]
-    synonyms = _all_synonyms()
+    texts = _synonym_texts()
+    change, _ = catalog.last_change()
+    asked = (query, language, category, page, per_page)
+    key = (*asked, change, tuple(texts.items()), ranking.scores_stamp())
+    searches = kept("searches", KEPT_SEARCHES)
+    results = searches.get(key)
+    from_index = results is not None
+    if results is None:
+        results, from_index = _search(*asked, _all_synonyms(texts))
+        if from_index:
+            searches.put(key, results)
+    log_id = None
+    if normalise(query) and page == 1:
+        entry = SearchQuery(query=normalise(query), language=language, result_count=results.total)
+        db.session.add(entry)
+        db.session.flush()
+        # Read before the commit expires the entry, which would cost a query to read it back.
+        log_id = entry.id
+        db.session.commit()
+    return Outcome(results, log_id, from_index)
+
+
+def _search(
+    query: str,
+    language: str,
+    category: str | None,
+    page: int,
+    per_page: int,
+    synonyms: dict[str, Synonyms],
+) -> tuple[Results, bool]:
+    """The index's results, or the database's while the index is missing or being built;
+    True when they came from the index."""
     try:
         if rebuilding():
             raise IndexUnavailable("being rebuilt")
@@ -104,20 +147,10 @@ def find(
             other_language=other_language(language),
             rank_boost=ranking.search_boost(),
         )
-        from_index = True
+        return results, True
     except IndexUnavailable:
         rebuild_in_background(current_app._get_current_object())
-        results = _fallback(query, language, page, per_page)
-        from_index = False
-    log_id = None
-    if normalise(query) and page == 1:
-        entry = SearchQuery(query=normalise(query), language=language, result_count=results.total)
-        db.session.add(entry)
-        db.session.flush()
-        # Read before the commit expires the entry, which would cost a query to read it back.
-        log_id = entry.id
-        db.session.commit()
-    return Outcome(results, log_id, from_index)
+        return _fallback(query, language, page, per_page), False
 
 
 def articles_about(text: str, language: str, limit: int = 3) -> list[dict]:
@@ -175,11 +208,22 @@ def popular_queries(language: str, prefix: str, limit: int) -> list[str]:
 
 
 def suggest(text: str, language: str, limit: int = 8) -> tuple[list[Suggestion], list[str]]:
-    """Article titles and frequent successful searches for a half-typed query."""
+    """Article titles and frequent successful searches for a half-typed query.
+
+    Kept per process while the articles stand and for at most a minute, as the search log
+    that the frequent searches come from grows with every search.
+    """
+    change, _ = catalog.last_change()
+    key = (normalise(text), language, limit, change, int(time.time() // SUGGESTIONS_FRESH_SECONDS))
+    suggestions = kept("suggestions", KEPT_SEARCHES)
+    found = suggestions.get(key)
+    if found is not None:
+        return found
     try:
         titles = searching.suggest(search_index(), text, language, limit=limit)
     except IndexUnavailable:
         rebuild_in_background(current_app._get_current_object())
-        titles = []
-    queries = popular_queries(language, text, max(0, min(3, limit - len(titles))))
-    return titles, queries
+        return [], popular_queries(language, text, min(3, limit))
+    found = (titles, popular_queries(language, text, max(0, min(3, limit - len(titles)))))
+    suggestions.put(key, found)
+    return found

@@ -23,9 +23,9 @@ from flask_wtf.csrf import generate_csrf
 from werkzeug.http import is_resource_modified
 
 RELEASE = "portal.release"
-SHARED_PAGES = "portal.shared_pages"
+KEPT = "portal.kept"
 SHARED_PAGES_KEPT = 500  # per process: some 10 MB of HTML
-_shared_lock = threading.Lock()
+_stores_lock = threading.Lock()
 # What every page shows from the configuration (the footer's contact details).
 SHOWN_SETTINGS = ("COMPANY_PHONE", "COMPANY_EMAIL")
 # Flask-Compress answers a compressed page with "<etag>:<algorithm>", which comes back.
@@ -60,22 +60,48 @@ def page_etag(parts: Iterable[object]) -> str:
     return digest.hexdigest()[:32]
 
 
+class Kept:
+    """Values a process keeps under keys that name everything they depend on, the most recently
+    used ``size`` of them; safe for threads."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._values: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable):
+        with self._lock:
+            value = self._values.get(key)
+            if value is not None:
+                self._values.move_to_end(key)
+            return value
+
+    def put(self, key: Hashable, value) -> None:
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+
+
+def kept(name: str, size: int) -> Kept:
+    """This app's store ``name``, made on first use."""
+    stores = current_app.extensions.setdefault(KEPT, {})
+    if name not in stores:
+        with _stores_lock:
+            stores.setdefault(name, Kept(size))
+    return stores[name]
+
+
 def shared_page(key: Hashable, render: Callable[[], str]) -> str:
     """The page ``render()`` makes for anonymous visitors, made once per ``key`` (which must
     name everything the page shows) and handed to each visitor with their own CSRF token."""
-    pages: OrderedDict = current_app.extensions.setdefault(SHARED_PAGES, OrderedDict())
+    pages = kept("shared_pages", SHARED_PAGES_KEPT)
     key = (key, str(get_locale()))
-    with _shared_lock:
-        kept = pages.get(key)
-        if kept is not None:
-            pages.move_to_end(key)
-    if kept is None:
-        kept = (render(), generate_csrf())
-        with _shared_lock:
-            pages[key] = kept
-            while len(pages) > SHARED_PAGES_KEPT:
-                pages.popitem(last=False)
-    html, token = kept
+    page = pages.get(key)
+    if page is None:
+        page = (render(), generate_csrf())
+        pages.put(key, page)
+    html, token = page
     return html.replace(token, generate_csrf())
 
 

@@ -280,3 +280,37 @@ def test_later_result_pages_open_and_keep_the_search_log(site, client):
     assert answer.status_code == 200
     log = re.search(r"log=(\d+)", later).group(1)
     assert f"/de/suche/treffer/{log}/" in answer.get_data(as_text=True)
+
+
+def test_repeated_searches_are_answered_from_kept_results_and_each_logged(
+    site, client, monkeypatch
+):
+    from search import searching as library
+
+    calls = []
+    real = library.search
+
+    def counted(*args, **kwargs):
+        calls.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(library, "search", counted)
+    assert titles(client, "Flusensieb") == ["Waschmaschine zeigt E18"]
+    assert titles(client, "Flusensieb") == ["Waschmaschine zeigt E18"]
+    assert calls == ["Flusensieb"]
+    with site.app_context():
+        logged = db.session.scalars(select(SearchQuery.query)).all()
+    assert logged.count("flusensieb") == 2
+
+    publish_article(site, title="Flusensieb reinigen", body="Das Flusensieb unten rechts.")
+    assert "Flusensieb reinigen" in titles(client, "Flusensieb")
+    assert calls == ["Flusensieb", "Flusensieb"]
+
+
+def test_suggestions_follow_a_publish_at_once(site, client):
+    def labels():
+        return [s["label"] for s in client.get("/api/suggest?q=wärmepu&lang=de").json]
+
+    assert labels() == []
+    publish_article(site, title="Wärmepumpe taut ab", body="Abtauen ist normal.")
+    assert labels() == ["Wärmepumpe taut ab"]

@@ -26,11 +26,12 @@ CUSTOMER_PAGES = {
     # the article; the visitor's vote; the change log's head (for the ETag); tags; related;
     # translations; the view recorded
     f"/de/artikel/{MEASURED}": 8,
-    # synonyms, helpfulness scores, the search logged, per-category counts and top-level
-    # categories for the filter
-    "/de/suche?q=pumpe": 6,
+    # synonyms, the change log's head (results are kept per version of the articles),
+    # helpfulness scores, the search logged, per-category counts and top-level categories for
+    # the filter
+    "/de/suche?q=pumpe": 7,
     # as above, then the popular articles by clicks
-    "/de/suche?q=xyzzy": 7,
+    "/de/suche?q=xyzzy": 8,
 }
 STAFF_PAGES = {
     # as for customers plus the signed-in user; staff views are not recorded, nor is there a
@@ -38,7 +39,7 @@ STAFF_PAGES = {
     "/de/": 6,
     "/de/kategorie/waschmaschinen": 6,
     f"/de/artikel/{MEASURED}": 7,
-    "/de/suche?q=pumpe": 7,
+    "/de/suche?q=pumpe": 8,
     # the user; the articles with their latest revisions
     "/staff/articles/": 3,
     # the user; vote tallies, views, recent views, open feedback, uncounted votes, scores (all
