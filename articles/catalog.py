@@ -18,6 +18,8 @@ from articles.models import (
     Tag,
     article_tag,
 )
+from portal.caching import kept
+from portal.config import SUPPORTED_LANGUAGES
 from portal.extensions import db
 from portal.models import utcnow
 
@@ -27,9 +29,10 @@ RELATED_COUNT = 5
 HELPFUL_COUNT = 5
 
 
-@dataclass
+@dataclass(frozen=True)
 class CategoryCount:
-    category: Category
+    name: str
+    path: str
     count: int
 
 
@@ -84,8 +87,19 @@ def published_by_slug(slug: str) -> Article | None:
     return db.session.scalar(_published().where(Article.slug == slug))
 
 
-def top_categories(language: str) -> list[CategoryCount]:
-    """Top-level categories with the number of published articles in them and their sections."""
+def top_categories(language: str) -> tuple[CategoryCount, ...]:
+    """Top-level categories with the number of published articles in them and their sections;
+    kept per process until an article changes (home and every search page show them)."""
+    key = (language, last_change()[0])
+    store = kept("top_categories", len(SUPPORTED_LANGUAGES) * 2)
+    found = store.get(key)
+    if found is None:
+        found = _count_top_categories(language)
+        store.put(key, found)
+    return found
+
+
+def _count_top_categories(language: str) -> tuple[CategoryCount, ...]:
     section = db.aliased(Category)
     owner = func.coalesce(section.parent_id, section.id)
     counts = dict(
@@ -101,7 +115,9 @@ def top_categories(language: str) -> list[CategoryCount]:
         .where(Category.language == language, Category.parent_id.is_(None))
         .order_by(Category.position, Category.name)
     )
-    return [CategoryCount(c, counts[c.id]) for c in categories if counts.get(c.id)]
+    return tuple(
+        CategoryCount(c.name, c.path, counts[c.id]) for c in categories if counts.get(c.id)
+    )
 
 
 def category_by_path(language: str, path: str) -> Category | None:

@@ -19,7 +19,8 @@ MEASURED = "pumpe-brummt-0-0"
 # The most queries each page may cost: the measured count plus one, so that any statement per
 # listed item (or a new one per page) shows. The comments name what a page reads today.
 CUSTOMER_PAGES = {
-    # per-category counts, top-level categories, frequently helpful, latest
+    # the change log's head, then (after a change) per-category counts and top-level
+    # categories, kept for the search pages; frequently helpful, latest
     "/de/": 5,
     # the category, its sections, the articles of all sections, frequently helpful
     "/de/kategorie/waschmaschinen": 5,
