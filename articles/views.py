@@ -5,7 +5,7 @@ import functools
 from flask import Blueprint, abort, make_response, redirect, render_template, url_for
 from flask_login import current_user
 
-from articles import catalog, visitors, voting
+from articles import catalog, ranking, visitors, voting
 from articles.forms import VoteForm
 from articles.images import image_by_key
 from articles.models import Article
@@ -23,12 +23,18 @@ def root():
 
 @bp.get("/<lang>/")
 def home(lang: str):
-    return render_template(
-        "articles/home.html",
-        categories=catalog.top_categories(lang),
-        latest=catalog.latest(lang),
-        helpful=catalog.frequently_helpful(lang),
-    )
+    def render() -> str:
+        return render_template(
+            "articles/home.html",
+            categories=catalog.top_categories(lang),
+            latest=catalog.latest(lang),
+            helpful=catalog.frequently_helpful(lang),
+        )
+
+    if not anonymous_without_news():
+        return render()
+    # "Frequently helpful" moves with the votes: the page is kept as long as the scores are.
+    return shared_page(("home", catalog.last_change()[0], ranking.scores_stamp()), render)
 
 
 @bp.get("/<lang>/kategorie/<path:path>")

@@ -153,3 +153,19 @@ def test_anonymous_visitors_share_one_rendering_each_with_a_working_token(make_a
     stolen.get(url, headers=BROWSER)
     refused = stolen.post(f"{url}/bewertung", data={"vote": "no", "csrf_token": tokens[0]})
     assert refused.status_code == 400
+
+
+def test_the_home_page_is_rendered_once_for_anonymous_readers_until_votes_or_articles_move(
+    app, client, article, rendered
+):
+    rendered.clear()
+    for visitor in (client, app.test_client()):
+        assert visitor.get("/de/", headers=BROWSER).status_code == 200
+    assert rendered.count("articles/home.html") == 1
+
+    client.post(f"/de/artikel/{article}/bewertung", data={"vote": "yes"}, headers=BROWSER)
+    app.test_client().get("/de/", headers=BROWSER)
+    assert rendered.count("articles/home.html") == 2
+    publish_article(app, title="Warmwasser wird nicht warm")
+    page = app.test_client().get("/de/", headers=BROWSER).get_data(as_text=True)
+    assert "Warmwasser wird nicht warm" in page

@@ -19,9 +19,10 @@ MEASURED = "pumpe-brummt-0-0"
 # The most queries each page may cost: the measured count plus one, so that any statement per
 # listed item (or a new one per page) shows. The comments name what a page reads today.
 CUSTOMER_PAGES = {
-    # the change log's head, then (after a change) per-category counts and top-level
-    # categories, kept for the search pages; frequently helpful, latest
-    "/de/": 5,
+    # for the page kept for anonymous readers: the change log's head and the scores; then
+    # (after a change) the head again, per-category counts and top-level categories (kept for
+    # the search pages), frequently helpful, latest
+    "/de/": 7,
     # the category, its sections, the articles of all sections, frequently helpful
     "/de/kategorie/waschmaschinen": 5,
     # the article; the visitor's vote; the change log's head (for the ETag); tags; related;
