@@ -5,12 +5,13 @@ The availability engine decides what is free; the unique key on ``OccupiedWindow
 wins when two requests want the same window at the same moment.
 """
 
+import functools
 import hashlib
 import hmac
 import secrets
+import time as clock
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
 from zoneinfo import ZoneInfo
 
 import holidays as public_holidays
@@ -32,11 +33,15 @@ from booking.models import (
     Status,
     Technician,
 )
+from portal.caching import kept
 from portal.extensions import db
 from portal.models import User, utcnow
 
 TIMEZONE = ZoneInfo("Europe/Berlin")
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+OFFERS = "booking.offers"
+OFFERS_KEPT = 1000
+OFFERS_FRESH_SECONDS = 5
 
 
 class BookingError(Exception):
@@ -112,7 +117,7 @@ def local_today(now: datetime | None = None) -> date:
     return (now or utcnow()).astimezone(TIMEZONE).date()
 
 
-@cache
+@functools.cache
 def _holidays(state: str, year: int) -> frozenset[date]:
     return frozenset(public_holidays.country_holidays("DE", subdiv=state, years=year))
 
@@ -228,6 +233,34 @@ def free_slots(
     )
 
 
+def offered_slots(service: ServiceType, postcode: str, first: date, last: date):
+    """:func:`free_slots` as customers browse them, kept per process for a few seconds, so a
+    crowd looking at one calendar costs one computation. A window taken meanwhile on another
+    process is refused when booked (WindowTaken), never given twice; this process's own changes
+    drop what it kept at once."""
+    moment = int(clock.monotonic() // OFFERS_FRESH_SECONDS)
+    key = (service.id, service.total_minutes, postcode, first, last, local_today(), moment)
+    offers = kept(OFFERS, OFFERS_KEPT)
+    slots = offers.get(key)
+    if slots is None:
+        slots = free_slots(service, postcode, first, last)
+        offers.put(key, slots)
+    return slots
+
+
+def _changes_availability(function):
+    """Drop the kept offers after ``function``, whether it changed windows or found one taken."""
+
+    @functools.wraps(function)
+    def changing(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        finally:
+            kept(OFFERS, OFFERS_KEPT).clear()
+
+    return changing
+
+
 def arrival_window(appointment: Appointment) -> tuple[datetime, datetime]:
     """When the technician arrives, as local times: the appointment's first window."""
     return availability.window_times(appointment.day, appointment.first_window, rules())
@@ -304,6 +337,7 @@ def is_free(service: ServiceType, postcode: str, day: date, window: int) -> bool
         return False
 
 
+@_changes_availability
 def book(
     service: ServiceType,
     customer: Customer,
@@ -367,6 +401,7 @@ def reschedules_left(appointment: Appointment) -> int:
     return max(0, current_app.config["BOOKING_MAX_RESCHEDULES"] - appointment.reschedule_count)
 
 
+@_changes_availability
 def reschedule(
     appointment: Appointment,
     day: date,
@@ -406,6 +441,7 @@ def reschedule(
     raise WindowTaken(f"{day} {window}")
 
 
+@_changes_availability
 def set_status(
     appointment: Appointment, status: Status, user: User | None = None, note: str = ""
 ) -> None:
@@ -433,6 +469,7 @@ def cancel(appointment: Appointment, now: datetime | None = None) -> None:
     set_status(appointment, Status.CANCELLED, note="customer")
 
 
+@_changes_availability
 def reassign(appointment: Appointment, technician: Technician, user: User) -> None:
     """Give the appointment's windows to another technician, if that one has them free."""
     if technician.id == appointment.technician_id:
@@ -453,6 +490,7 @@ def reassign(appointment: Appointment, technician: Technician, user: User) -> No
         raise TechnicianBusy(technician.name) from error
 
 
+@_changes_availability
 def block_time(
     technician: Technician, starts_at: datetime, ends_at: datetime, note: str, user: User
 ) -> Absence:

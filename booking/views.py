@@ -64,7 +64,10 @@ def _calendar(service: ServiceType, postcode: str, page: int, ignore: Appointmen
     of the whole horizon."""
     today = scheduling.local_today()
     last = today + timedelta(days=current_app.config["BOOKING_HORIZON_DAYS"])
-    slots = scheduling.free_slots(service, postcode, today, last, ignore=ignore)
+    if ignore is None:
+        slots = scheduling.offered_slots(service, postcode, today, last)
+    else:
+        slots = scheduling.free_slots(service, postcode, today, last, ignore=ignore)
     first = today + timedelta(days=page * DAYS_PER_PAGE)
     days = [first + timedelta(days=offset) for offset in range(DAYS_PER_PAGE)]
     by_day = {day: [slot for slot in slots if slot.day == day] for day in days if day <= last}
@@ -341,7 +344,7 @@ def api_slots():
     if last < first or (last - first).days > API_MAX_DAYS:
         return api_error(f"to must be on or after from, at most {API_MAX_DAYS} days later")
     covered = bool(scheduling.covering_technicians(service, postcode))
-    slots = scheduling.free_slots(service, postcode, first, last) if covered else []
+    slots = scheduling.offered_slots(service, postcode, first, last) if covered else []
     return jsonify(
         service=service.id,
         postcode=postcode,

@@ -76,6 +76,10 @@ class Kept:
                 self._values.move_to_end(key)
             return value
 
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
     def put(self, key: Hashable, value) -> None:
         with self._lock:
             self._values[key] = value

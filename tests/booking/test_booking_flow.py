@@ -314,6 +314,32 @@ def test_slots_api(app, client, service):
     ).json == {"service": service, "postcode": "99999", "covered": False, "slots": []}
 
 
+def test_browsing_customers_share_one_computation_and_a_booking_shows_at_once(
+    app, client, service, monkeypatch
+):
+    day = in_days(3)
+    url = f"/api/booking/slots?service={service}&postcode=20095&from={day}&to={day}"
+    computed = []
+    real = scheduling.free_slots
+    monkeypatch.setattr(
+        scheduling,
+        "free_slots",
+        lambda *args, **kwargs: computed.append(1) or real(*args, **kwargs),
+    )
+
+    def windows():
+        return [slot["slot"] for slot in client.get(url).json["slots"]]
+
+    offered = windows()
+    assert windows() == offered and app.test_client().get(url).status_code == 200
+    assert len(computed) == 1
+
+    both = [form_data(service, day, 0, name=f"Kunde {n}") for n in range(2)]
+    for data in both:
+        assert client.post("/de/termin/buchen", data=data).status_code == 303
+    assert windows() == offered[1:]  # both technicians took window 0: it is gone at once
+
+
 @pytest.mark.parametrize(
     ("query", "reason"),
     [
