@@ -233,19 +233,22 @@ def free_slots(
     )
 
 
-def offered_slots(service: ServiceType, postcode: str, first: date, last: date):
-    """:func:`free_slots` as customers browse them, kept per process for a few seconds, so a
-    crowd looking at one calendar costs one computation. A window taken meanwhile on another
-    process is refused when booked (WindowTaken), never given twice; this process's own changes
-    drop what it kept at once."""
+def offered_slots(
+    service: ServiceType, postcode: str, first: date, last: date
+) -> tuple[bool, list[availability.Slot]]:
+    """Whether technicians cover the postcode, and :func:`free_slots`, as customers browse
+    them: kept per process for a few seconds, so a crowd looking at one calendar costs one
+    computation. A window taken meanwhile on another process is refused when booked
+    (WindowTaken), never given twice; this process's own changes drop what it kept at once."""
     moment = int(clock.monotonic() // OFFERS_FRESH_SECONDS)
     key = (service.id, service.total_minutes, postcode, first, last, local_today(), moment)
     offers = kept(OFFERS, OFFERS_KEPT)
-    slots = offers.get(key)
-    if slots is None:
-        slots = free_slots(service, postcode, first, last)
-        offers.put(key, slots)
-    return slots
+    offer = offers.get(key)
+    if offer is None:
+        covered = bool(covering_technicians(service, postcode))
+        offer = (covered, free_slots(service, postcode, first, last) if covered else [])
+        offers.put(key, offer)
+    return offer
 
 
 def _changes_availability(function):

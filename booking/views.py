@@ -65,7 +65,7 @@ def _calendar(service: ServiceType, postcode: str, page: int, ignore: Appointmen
     today = scheduling.local_today()
     last = today + timedelta(days=current_app.config["BOOKING_HORIZON_DAYS"])
     if ignore is None:
-        slots = scheduling.offered_slots(service, postcode, today, last)
+        _, slots = scheduling.offered_slots(service, postcode, today, last)
     else:
         slots = scheduling.free_slots(service, postcode, today, last, ignore=ignore)
     first = today + timedelta(days=page * DAYS_PER_PAGE)
@@ -343,8 +343,7 @@ def api_slots():
         return api_error("from and to must be dates as YYYY-MM-DD")
     if last < first or (last - first).days > API_MAX_DAYS:
         return api_error(f"to must be on or after from, at most {API_MAX_DAYS} days later")
-    covered = bool(scheduling.covering_technicians(service, postcode))
-    slots = scheduling.offered_slots(service, postcode, first, last) if covered else []
+    covered, slots = scheduling.offered_slots(service, postcode, first, last)
     return jsonify(
         service=service.id,
         postcode=postcode,
