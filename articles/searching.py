@@ -97,20 +97,20 @@ def find(
 ) -> Outcome:
     """Search and log the search; the log id lets result links record the click.
 
-    Results from the index are kept per process for as long as what ranks them stands: the
-    articles (the change log's head), the synonyms, and the helpfulness scores.
+    Results from the index are kept per process for as long as what they rest on stands: this
+    node's index (its commits), the synonyms, and the helpfulness scores.
     """
     query = query.strip()[:QUERY_MAX]
     texts = _synonym_texts()
-    change, _ = catalog.last_change()
     asked = (query, language, category, page, per_page)
-    key = (*asked, change, tuple(texts.items()), ranking.scores_stamp())
     searches = kept("searches", KEPT_SEARCHES)
-    results = searches.get(key)
+    state = _index_state()
+    key = (*asked, state, tuple(texts.items()), ranking.scores_stamp())
+    results = searches.get(key) if state is not None else None
     from_index = results is not None
     if results is None:
         results, from_index = _search(*asked, _all_synonyms(texts))
-        if from_index:
+        if from_index and state is not None:
             searches.put(key, results)
     log_id = None
     if normalise(query) and page == 1:
@@ -121,6 +121,15 @@ def find(
         log_id = entry.id
         db.session.commit()
     return Outcome(results, log_id, from_index)
+
+
+def _index_state() -> tuple[int, ...] | None:
+    """This node's index as of now (None when it cannot be read): results kept under it stand
+    until a commit, whether from this process, another one, or the change log's follower."""
+    try:
+        return None if rebuilding() else search_index().generations()
+    except IndexUnavailable:
+        return None
 
 
 def _search(
@@ -213,10 +222,10 @@ def suggest(text: str, language: str, limit: int = 8) -> tuple[list[Suggestion],
     Kept per process while the articles stand and for at most a minute, as the search log
     that the frequent searches come from grows with every search.
     """
-    change, _ = catalog.last_change()
-    key = (normalise(text), language, limit, change, int(time.time() // SUGGESTIONS_FRESH_SECONDS))
+    state = _index_state()
+    key = (normalise(text), language, limit, state, int(time.time() // SUGGESTIONS_FRESH_SECONDS))
     suggestions = kept("suggestions", KEPT_SEARCHES)
-    found = suggestions.get(key)
+    found = suggestions.get(key) if state is not None else None
     if found is not None:
         return found
     try:

@@ -165,6 +165,13 @@ class LanguageIndex:
                     return
             self.close()
 
+    def generation(self) -> int:
+        """Counts the index's commits: what was read from it stands while this does."""
+        generation = _quietly(self._index().latest_generation)
+        if generation is None:
+            raise IndexUnavailable(f"index files missing in {self.folder}")
+        return generation
+
     def searcher(self):
         """This thread's searcher, as of its last :meth:`refresh`."""
         current = getattr(self._local, "searcher", None)
@@ -282,6 +289,10 @@ class SearchIndex:
             by_language[document.language].append(document)
         for language, index in self.languages.items():
             index.rebuild(by_language[language])
+
+    def generations(self) -> tuple[int, ...]:
+        """Every language's :meth:`LanguageIndex.generation`."""
+        return tuple(index.generation() for index in self.languages.values())
 
     def update(self, documents: Iterable[Document] = (), deleted: Iterable[str] = ()) -> None:
         """Add or replace documents; remove the deleted slugs from every language."""

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from articles import authoring, indexing
 from articles.models import Article, SearchQuery
 from portal.extensions import db
+from search.documents import Document, Section
 from tests.articles.helpers import publish_article
 
 
@@ -314,3 +315,22 @@ def test_suggestions_follow_a_publish_at_once(site, client):
     assert labels() == []
     publish_article(site, title="Wärmepumpe taut ab", body="Abtauen ist normal.")
     assert labels() == ["Wärmepumpe taut ab"]
+
+
+def test_kept_results_follow_the_nodes_index_not_the_database(site, client):
+    """On a node whose index follows the change log, an article reaches the index a moment
+    after the database: results kept in between must not outlive that moment."""
+    assert titles(client, "Kondensat") == []
+    document = Document(
+        slug="kondensat",
+        language="de",
+        title="Kondensat läuft aus",
+        category="trockner",
+        category_name="Trockner",
+        summary="",
+        tags=(),
+        sections=(Section(None, "", "Der Kondensatschlauch ist lose."),),
+    )
+    with site.app_context():
+        indexing.search_index(site).update([document])
+    assert titles(client, "Kondensat") == ["Kondensat läuft aus"]

@@ -28,9 +28,9 @@ CUSTOMER_PAGES = {
     # the article; the visitor's vote; the change log's head (for the ETag); tags; related;
     # translations; the view recorded
     f"/de/artikel/{MEASURED}": 8,
-    # synonyms, the change log's head (results are kept per version of the articles),
-    # helpfulness scores, the search logged, per-category counts and top-level categories for
-    # the filter
+    # synonyms, helpfulness scores, the search logged, the change log's head for the topic
+    # filter (kept per version of the articles) and, after a change, the per-category counts
+    # and top-level categories
     "/de/suche?q=pumpe": 7,
     # as above, then the popular articles by clicks
     "/de/suche?q=xyzzy": 8,
