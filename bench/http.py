@@ -26,7 +26,6 @@ HERE = Path(__file__).resolve().parent
 sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != HERE]
 
 import argparse
-import contextlib
 import os
 import re
 import shutil
@@ -42,7 +41,12 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 ROOT = HERE.parent
-BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))
+
+from bench import serving
+from bench.serving import Server, demo_instance, free_port, stop, wait
+
+HELLO = "bench.hello_app:app"
 LUA = HERE / "wrk_status.lua"
 UNLIMITED = "1000000 per minute"
 RATE_LIMITS = (
@@ -84,26 +88,6 @@ class Target:
         return sum(self.figures[key] for key in ("connect", "read", "write", "timeout"))
 
 
-@dataclass
-class Server:
-    name: str
-    process: subprocess.Popen
-    base: str
-    log: Path
-
-
-def _run(command: list[str], env: dict) -> str:
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-    if done.returncode:
-        sys.exit(f"{' '.join(command)} failed:\n{done.stdout}{done.stderr}")
-    return done.stdout
-
-
-def _free_port(start: int) -> int:
-    found = _run([sys.executable, str(ROOT / "scripts" / "free_port.py"), str(start)], {})
-    return int(found.strip())
-
-
 def _bench_config(folder: Path) -> Path:
     """The project's gunicorn.conf.py with the access log switched off (``None`` skips building
     each line, which an ``--access-logfile /dev/null`` would still do)."""
@@ -117,21 +101,6 @@ def _bench_config(folder: Path) -> Path:
         "accesslog = None\n"
     )
     return config
-
-
-def _start(name: str, config: Path, port: int, env: dict, folder: Path, app: str | None):
-    log = folder / f"{name}.log"
-    command = [str(BIN / "gunicorn"), "-c", str(config)] + ([app] if app else [])
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env={**env, "PORTAL_BIND": f"127.0.0.1:{port}"},
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    return Server(name, process, f"http://127.0.0.1:{port}", log)
 
 
 def _get(url: str, accept: str = HTML) -> tuple[int, bytes, dict]:
@@ -161,30 +130,6 @@ def _text(body: bytes, headers: dict) -> str:
     return body.decode("utf-8", "replace")
 
 
-def _wait(server: Server, path: str, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            sys.exit(f"{server.name} exited:\n{server.log.read_text()[-3000:]}")
-        with contextlib.suppress(OSError):
-            if _get(server.base + path)[0] == 200:
-                return
-        time.sleep(0.2)
-    sys.exit(f"{server.name} did not answer within {seconds:.0f} s:\n{server.log.read_text()}")
-
-
-def _stop(server: Server) -> None:
-    """Graceful stop of the gunicorn master (its workers finish); kill its group if it hangs."""
-    if server.process.poll() is None:
-        server.process.send_signal(signal.SIGTERM)
-        try:
-            server.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(server.process.pid, signal.SIGKILL)
-            server.process.wait()
-
-
 def _wrk(url: str, target: Target, arguments, seconds: float) -> dict:
     command = [
         "wrk",
@@ -207,10 +152,7 @@ def _wrk(url: str, target: Target, arguments, seconds: float) -> dict:
 
 def _setup(env: dict) -> None:
     started = time.perf_counter()
-    _run([str(BIN / "portal"), "db", "upgrade"], env)
-    loaded = _run([str(BIN / "portal"), "demo", "load"], env)
-    _run([str(BIN / "portal"), "search", "reindex"], env)
-    articles = re.search(r"Demo articles: (\d+) created", loaded)
+    articles = re.search(r"Demo articles: (\d+) created", demo_instance(env))
     print(
         f"demo instance ready in {time.perf_counter() - started:.1f} s"
         + (f" ({articles.group(1)} articles)" if articles else " (database had data already)")
@@ -355,14 +297,12 @@ def main() -> None:
         print(f"{database}, instance in {folder}")
         _setup(env)
         config = _bench_config(folder)
-        port = _free_port(18000)
-        servers.append(_start("portal", config, port, env, folder, None))
-        servers.append(
-            _start("hello", config, _free_port(port + 1), env, folder, "bench.hello_app:app")
-        )
+        port = free_port(18000)
+        servers.append(serving.start("portal", env, folder, config, port))
+        servers.append(serving.start("hello", env, folder, config, free_port(port + 1), HELLO))
         portal, hello_server = servers
-        _wait(portal, "/de/")
-        _wait(hello_server, "/")
+        wait(portal, "/de/")
+        wait(hello_server, "/")
         workers = env.get("PORTAL_WORKERS") or f"{os.cpu_count() * 2} (2 x CPU)"
         print(
             f"gunicorn.conf.py: {workers} sync workers, access log off; wrk {arguments.threads} "
@@ -389,7 +329,7 @@ def main() -> None:
             print(f"\nportal log: {portal.log}\n{_tracebacks(portal)}")
     finally:
         for server in servers:
-            _stop(server)
+            stop(server)
         if arguments.keep or problems:
             print(f"kept {folder}")
         else:

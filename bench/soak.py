@@ -35,7 +35,6 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 import argparse
-import contextlib
 import hashlib
 import os
 import random
@@ -44,7 +43,6 @@ import secrets
 import shutil
 import signal
 import statistics
-import subprocess
 import tempfile
 import threading
 import time
@@ -55,7 +53,9 @@ from dataclasses import dataclass, field
 import requests
 from itsdangerous import URLSafeSerializer
 
-BIN = Path(sys.executable).parent
+from bench import serving
+from bench.serving import demo_instance, free_port, stop, wait
+
 UNLIMITED = "1000000 per minute"
 RATE_LIMITS = (
     "PORTAL_LOGIN_RATE_LIMIT",
@@ -299,49 +299,6 @@ class Soak:
 # Server ---------------------------------------------------------------------------------------
 
 
-def _run(command: list[str], env: dict) -> str:
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-    if done.returncode:
-        sys.exit(f"{' '.join(command)} failed:\n{done.stdout}{done.stderr}")
-    return done.stdout
-
-
-def _start(env: dict, folder: Path) -> tuple[subprocess.Popen, str, Path]:
-    port = int(_run([sys.executable, str(ROOT / "scripts" / "free_port.py"), "18100"], env))
-    log = folder / "gunicorn.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py")],
-            cwd=ROOT,
-            env={**env, "PORTAL_BIND": f"127.0.0.1:{port}"},
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"gunicorn exited:\n{log.read_text()[-3000:]}")
-        with contextlib.suppress(requests.RequestException):
-            if requests.get(base + "/de/", timeout=5).status_code == 200:
-                return process, base, log
-        time.sleep(0.2)
-    _stop(process)
-    sys.exit(f"gunicorn did not answer:\n{log.read_text()[-3000:]}")
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
 # Database -------------------------------------------------------------------------------------
 
 
@@ -511,12 +468,10 @@ def main() -> None:
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
     failed = True
-    process = None
+    server = None
     try:
         print(f"PostgreSQL soak, instance in {folder}")
-        _run([str(BIN / "portal"), "db", "upgrade"], env)
-        print(_run([str(BIN / "portal"), "demo", "load"], env).splitlines()[0])
-        _run([str(BIN / "portal"), "search", "reindex"], env)
+        print(demo_instance(env).splitlines()[0])
         app = create_app()
         with app.app_context():
             slugs = list(
@@ -532,7 +487,9 @@ def main() -> None:
             )
             votes_before = _votes(db, models)
             appointments_before = _appointment_ids(db, booking_models.Appointment)
-        process, base, log = _start(env, folder)
+        server = serving.start("portal", env, folder, ROOT / "gunicorn.conf.py", free_port(18100))
+        wait(server, "/de/")
+        base = server.base
         workers = env.get("PORTAL_WORKERS") or f"{os.cpu_count() * 2}"
         print(
             f"gunicorn {workers} sync workers at {base}; {arguments.voters} voters on "
@@ -557,7 +514,7 @@ def main() -> None:
         elapsed = time.monotonic() - started
         client_cpu = time.process_time() - cpu_before
         load_after = os.getloadavg()[0]
-        _stop(process)
+        stop(server)
         print(
             f"ran {elapsed:.1f} s; client threads used {client_cpu:.1f} s CPU "
             f"({client_cpu / elapsed:.0%} of one core); 1-minute load average {load_before:.1f} "
@@ -653,10 +610,10 @@ def main() -> None:
         for kind, url, status in stats.unexpected[:5]:
             print(f"unexpected {status} on {kind} {url}")
         if stats.server_errors:
-            print(f"\ngunicorn log: {log}")
+            print(f"\ngunicorn log: {server.log}")
     finally:
-        if process is not None:
-            _stop(process)
+        if server is not None:
+            stop(server)
         if arguments.keep or failed:
             print(f"kept {folder}")
         else:
