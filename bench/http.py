@@ -44,7 +44,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import serving
-from bench.serving import Server, demo_instance, free_port, stop, wait
+from bench.serving import Server, demo_instance, free_port, tear_down, wait
 
 HELLO = "bench.hello_app:app"
 LUA = HERE / "wrk_status.lua"
@@ -328,17 +328,9 @@ def main() -> None:
         if problems:
             print(f"\nportal log: {portal.log}\n{_tracebacks(portal)}")
     finally:
-        for server in servers:
-            stop(server)
-        if arguments.keep or problems:
-            print(f"kept {folder}")
-        else:
-            shutil.rmtree(folder, ignore_errors=True)
+        tear_down(servers, folder, arguments.keep or bool(problems))
     sys.exit(1 if problems else 0)
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except KeyboardInterrupt:
-        sys.exit("interrupted; servers stopped")
+    serving.interruptible(main)

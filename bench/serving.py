@@ -3,12 +3,14 @@ free loopback port, waited for, and stopped (also when a benchmark fails)."""
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,3 +89,21 @@ def stop(server: Server) -> None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(server.process.pid, signal.SIGKILL)
             server.process.wait()
+
+
+def tear_down(servers: Iterable[Server], folder: Path, keep: bool) -> None:
+    """Stop the servers; keep the folder for a look when asked or when something failed."""
+    for server in servers:
+        stop(server)
+    if keep:
+        print(f"kept {folder}")
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def interruptible(main: Callable[[], None]) -> None:
+    """Run a benchmark; Ctrl-C ends it with its servers stopped (by its ``finally``)."""
+    try:
+        main()
+    except KeyboardInterrupt:
+        sys.exit("interrupted; servers stopped")

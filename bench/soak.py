@@ -40,7 +40,6 @@ import os
 import random
 import re
 import secrets
-import shutil
 import signal
 import statistics
 import tempfile
@@ -54,7 +53,7 @@ import requests
 from itsdangerous import URLSafeSerializer
 
 from bench import serving
-from bench.serving import demo_instance, free_port, stop, wait
+from bench.serving import demo_instance, free_port, stop, tear_down, wait
 
 UNLIMITED = "1000000 per minute"
 RATE_LIMITS = (
@@ -612,17 +611,9 @@ def main() -> None:
         if stats.server_errors:
             print(f"\ngunicorn log: {server.log}")
     finally:
-        if server is not None:
-            stop(server)
-        if arguments.keep or failed:
-            print(f"kept {folder}")
-        else:
-            shutil.rmtree(folder, ignore_errors=True)
+        tear_down([server] if server else [], folder, arguments.keep or failed)
     sys.exit(1 if failed else 0)
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except KeyboardInterrupt:
-        sys.exit("interrupted; servers stopped")
+    serving.interruptible(main)
