@@ -28,8 +28,6 @@ SHARED_PAGES_KEPT = 500  # per process: some 10 MB of HTML
 _stores_lock = threading.Lock()
 # What every page shows from the configuration (the footer's contact details).
 SHOWN_SETTINGS = ("COMPANY_PHONE", "COMPANY_EMAIL")
-# Flask-Compress answers a compressed page with "<etag>:<algorithm>", which comes back.
-COMPRESSIONS = ("zstd", "br", "gzip", "deflate")
 
 
 def release(app: Flask) -> str:
@@ -129,7 +127,8 @@ def _unchanged(etag: str, last_modified: datetime | None) -> str | None:
 
 
 def suffixed(etag: str) -> list[str]:
-    return [f"{etag}:{name}" for name in COMPRESSIONS]
+    """The ETags Flask-Compress gives compressed copies of a page: ``"<etag>:<algorithm>"``."""
+    return [f"{etag}:{name}" for name in current_app.config["COMPRESS_ALGORITHM"]]
 
 
 def conditional_page(
