@@ -176,8 +176,8 @@ class ChangeFollower:
             self._lock_file = None
 
     def catch_up(self) -> int:
-        """Build a missing index, or apply the changes logged since the last call; return how
-        many changes were applied."""
+        """Build a missing (or rebuild a damaged) index, or apply the changes logged since the
+        last call; return how many changes were applied."""
         index = search_index(self.app)
         if not index.exists():
             log.info("no search index yet: built with %d articles", rebuild(self.app))
@@ -192,7 +192,11 @@ class ChangeFollower:
             ).all()
         fresh = [row for row in rows if row.id not in self.applied]
         if fresh:
-            sync(((row.article_id, row.slug) for row in fresh), self.app)
+            try:
+                sync(((row.article_id, row.slug) for row in fresh), self.app)
+            except IndexUnavailable:
+                log.warning("search index unreadable: rebuilt with %d articles", rebuild(self.app))
+                return 0
             index.set_position(max(position, *(row.id for row in fresh)))
         now = time.monotonic()
         self.applied.update((row.id, now) for row in fresh)

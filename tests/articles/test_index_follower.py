@@ -139,3 +139,18 @@ def test_every_article_commit_is_logged_and_votes_are_not(app):
         logged = db.session.scalar(select(func.count()).select_from(ArticleChange))
         assert logged >= 1
         assert set(db.session.scalars(select(ArticleChange.slug))) == {slug}
+
+
+def test_a_damaged_index_is_rebuilt_by_the_follower(make_app, tmp_path, follower, caplog):
+    node = make_app(INSTANCE_PATH=tmp_path / "node-a")
+    with node.app_context():
+        indexing.rebuild(node)
+    slug = publish_article(make_app(INSTANCE_PATH=tmp_path / "node-b"), title="Speicher tropft")
+    for table in (tmp_path / "node-a" / "search").rglob("*.toc"):
+        table.write_bytes(b"\x00garbage" * 10)
+
+    restarted = make_app(INSTANCE_PATH=tmp_path / "node-a")
+    with restarted.app_context():
+        follower(restarted).catch_up()
+    assert "search index unreadable: rebuilt" in caplog.text
+    assert indexed(restarted, slug)
