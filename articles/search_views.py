@@ -19,9 +19,10 @@ from flask_login import current_user
 from articles import catalog, search_report, searching, visitors
 from articles.forms import SynonymsForm
 from portal.auth import role_required
+from portal.caching import anonymous_without_news, shared_page
 from portal.config import SUPPORTED_LANGUAGES
 from portal.errors import api_error
-from portal.forms import record_id, whole_number
+from portal.forms import ID_MAX, record_id, whole_number
 from portal.i18n import reject_unknown_language
 from portal.models import Role
 
@@ -31,6 +32,9 @@ bp.url_value_preprocessor(reject_unknown_language)
 PER_PAGE = 10
 CATEGORY = re.compile(r"^[a-z0-9-]{1,80}$")
 REPORT_DAYS = (7, 30, 90, 365)
+# Stands for the visitor's log id in a search page rendered once for everyone: no real id is
+# this large before the database's integers run out.
+LOG_MARKER = ID_MAX
 
 
 def _page_number(raw: str | None) -> int | None:
@@ -49,15 +53,28 @@ def results(lang: str):
     page = _page_number(request.args.get("seite")) or 1
     outcome = searching.find(query, lang, category, page, PER_PAGE) if query else None
     nothing_found = outcome is not None and outcome.results.total == 0
-    return render_template(
-        "articles/search.html",
-        query=query,
-        category=category,
-        outcome=outcome,
-        earlier_log_id=request.args.get("log", type=record_id),
-        categories=catalog.top_categories(lang),
-        popular=catalog.popular(lang) if nothing_found else [],
-    )
+    # The search's log entry, which result links carry so that a click is recorded with it.
+    log_id = (outcome and outcome.log_id) or request.args.get("log", type=record_id)
+
+    def render(shown_log_id: int | None = log_id) -> str:
+        return render_template(
+            "articles/search.html",
+            query=query,
+            category=category,
+            outcome=outcome,
+            log_id=shown_log_id,
+            categories=catalog.top_categories(lang),
+            popular=catalog.popular(lang) if nothing_found else [],
+        )
+
+    if outcome is None or outcome.kept_as is None or nothing_found or str(LOG_MARKER) in query:
+        return render()
+    if not anonymous_without_news():
+        return render()
+    # Everyone who searches the same sees the same page but for the log entry in the links.
+    key = ("search", outcome.kept_as, catalog.last_change()[0], log_id is not None)
+    own = {f"/{LOG_MARKER}/": f"/{log_id}/", f"log={LOG_MARKER}": f"log={log_id}"}
+    return shared_page(key, lambda: render(LOG_MARKER if log_id else None), own)
 
 
 @bp.get("/<lang>/suche/treffer/<int:log_id>/<int:rank>/<slug>")

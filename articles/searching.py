@@ -2,6 +2,7 @@
 plain answer while the index is being built, the search log, and editable synonyms."""
 
 import time
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -90,6 +91,7 @@ class Outcome:
     results: Results
     log_id: int | None
     from_index: bool
+    kept_as: Hashable | None = None  # names the results while the process keeps them
 
 
 def find(
@@ -120,7 +122,7 @@ def find(
         # Read before the commit expires the entry, which would cost a query to read it back.
         log_id = entry.id
         db.session.commit()
-    return Outcome(results, log_id, from_index)
+    return Outcome(results, log_id, from_index, key if from_index and state is not None else None)
 
 
 def _index_state() -> tuple[int, ...] | None:

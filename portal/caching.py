@@ -12,7 +12,7 @@ token: :func:`shared_page` renders it once per process and content, and swaps th
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -94,9 +94,12 @@ def kept(name: str, size: int) -> Kept:
     return stores[name]
 
 
-def shared_page(key: Hashable, render: Callable[[], str]) -> str:
+def shared_page(
+    key: Hashable, render: Callable[[], str], own: Mapping[str, str] | None = None
+) -> str:
     """The page ``render()`` makes for anonymous visitors, made once per ``key`` (which must
-    name everything the page shows) and handed to each visitor with their own CSRF token."""
+    name everything the page shows) and handed to each visitor with their own CSRF token and
+    ``own`` values: ``render`` writes each key of ``own`` where the visitor's value goes."""
     pages = kept("shared_pages", SHARED_PAGES_KEPT)
     key = (key, str(get_locale()))
     page = pages.get(key)
@@ -104,7 +107,9 @@ def shared_page(key: Hashable, render: Callable[[], str]) -> str:
         page = (render(), generate_csrf())
         pages.put(key, page)
     html, token = page
-    return html.replace(token, generate_csrf())
+    for marker, value in {token: generate_csrf(), **(own or {})}.items():
+        html = html.replace(marker, value)
+    return html
 
 
 def anonymous_without_news() -> bool:

@@ -334,3 +334,32 @@ def test_kept_results_follow_the_nodes_index_not_the_database(site, client):
     with site.app_context():
         indexing.search_index(site).update([document])
     assert titles(client, "Kondensat") == ["Kondensat läuft aus"]
+
+
+def test_one_rendering_serves_everyone_searching_alike_each_with_their_own_log(site, client):
+    from flask import template_rendered
+
+    rendered = []
+
+    def record(sender, template, **extra):
+        rendered.append(template.name)
+
+    template_rendered.connect(record)
+    pages = [c.get("/de/suche?q=Flusensieb").get_data(as_text=True) for c in (client, client)]
+    pages.append(site.test_client().get("/de/suche?q=Flusensieb").get_data(as_text=True))
+    template_rendered.disconnect(record)
+    assert rendered.count("articles/search.html") == 1
+
+    with site.app_context():
+        log_ids = db.session.scalars(select(SearchQuery.id).order_by(SearchQuery.id)).all()
+    assert len(log_ids) == 3
+    for page, log_id in zip(pages, log_ids, strict=True):
+        links = set(re.findall(r"/de/suche/treffer/(\d+)/", page))
+        assert links == {str(log_id)}
+    # The click lands on the log entry of the search it came from.
+    assert (
+        client.get(f"/de/suche/treffer/{log_ids[1]}/1/waschmaschine-zeigt-e18").status_code == 302
+    )
+    with site.app_context():
+        clicked = db.session.scalars(select(SearchQuery.clicked_slug).order_by(SearchQuery.id))
+        assert list(clicked) == [None, "waschmaschine-zeigt-e18", None]
