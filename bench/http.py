@@ -44,19 +44,10 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import serving
-from bench.serving import Server, demo_instance, free_port, tear_down, wait
+from bench.serving import UNLIMITED_RATES, Server, demo_instance, free_port, tear_down, wait
 
 HELLO = "bench.hello_app:app"
 LUA = HERE / "wrk_status.lua"
-UNLIMITED = "1000000 per minute"
-RATE_LIMITS = (
-    "PORTAL_LOGIN_RATE_LIMIT",
-    "PORTAL_VOTE_RATE_LIMIT",
-    "PORTAL_VOTE_VISITOR_RATE_LIMIT",
-    "PORTAL_BOOKING_RATE_LIMIT",
-    "PORTAL_MANAGE_RATE_LIMIT",
-    "PORTAL_BOOKING_API_RATE_LIMIT",
-)
 BROWSER = {
     "Accept-Encoding": "gzip, deflate, br",
     "Accept-Language": "de",
@@ -286,7 +277,7 @@ def main() -> None:
 
     folder = Path(tempfile.mkdtemp(prefix="bench-http-"))
     env = {**os.environ, "PORTAL_INSTANCE_PATH": str(folder / "instance")}
-    env.update(dict.fromkeys(RATE_LIMITS, UNLIMITED))
+    env.update(UNLIMITED_RATES)
     if arguments.workers:
         env["PORTAL_WORKERS"] = str(arguments.workers)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))

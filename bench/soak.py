@@ -53,17 +53,8 @@ import requests
 from itsdangerous import URLSafeSerializer
 
 from bench import serving
-from bench.serving import demo_instance, free_port, stop, tear_down, wait
+from bench.serving import UNLIMITED_RATES, demo_instance, free_port, stop, tear_down, wait
 
-UNLIMITED = "1000000 per minute"
-RATE_LIMITS = (
-    "PORTAL_LOGIN_RATE_LIMIT",
-    "PORTAL_VOTE_RATE_LIMIT",
-    "PORTAL_VOTE_VISITOR_RATE_LIMIT",
-    "PORTAL_BOOKING_RATE_LIMIT",
-    "PORTAL_MANAGE_RATE_LIMIT",
-    "PORTAL_BOOKING_API_RATE_LIMIT",
-)
 BROWSER = {
     "User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0",
     "Accept-Language": "de",
@@ -453,7 +444,7 @@ def main() -> None:
         "SECRET_KEY": key,
         "PORTAL_ACCESS_LOG": str(folder / "access.log"),
         "PORTAL_VOTES_PER_ADDRESS": str(arguments.votes_per_address),
-        **dict.fromkeys(RATE_LIMITS, UNLIMITED),
+        **UNLIMITED_RATES,
     }
     if arguments.workers:
         env["PORTAL_WORKERS"] = str(arguments.workers)
