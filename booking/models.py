@@ -113,6 +113,9 @@ class Absence(db.Model):
     """Time a technician cannot be booked: vacation, sickness, or time a dispatcher blocked."""
 
     __tablename__ = "absence"
+    # A deleted absence's id never comes back on SQLite, so a repeated delete cannot hit a
+    # newer absence.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     technician_id: Mapped[int] = mapped_column(

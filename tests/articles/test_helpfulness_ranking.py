@@ -188,6 +188,36 @@ def test_running_sums_match_the_votes_after_changes_from_many_threads(app, twins
     assert running == _sums(app)
 
 
+def test_a_change_that_read_a_withdrawn_vote_never_lands_on_someone_elses(app, twins, monkeypatch):
+    """A reads its vote; meanwhile A withdraws it in another tab and B votes for the first
+    time. A's change must start again, not take B's new vote for the one it read."""
+    read_vote = voting.vote_of
+    interfered = []
+
+    def read_then_others_write(article, visitor):
+        vote = read_vote(article, visitor)
+        if not interfered:
+            interfered.append(True)
+            with app.app_context():
+                same = db.session.get(Article, article.id)
+                voting.cast(same, "visitor-a", "address-a", voting.Ballot(None))
+                voting.cast(same, "visitor-b", "address-b", voting.Ballot(True))
+        return vote
+
+    with app.app_context():
+        article = db.session.scalar(select(Article).where(Article.slug == twins[0]))
+        voting.cast(article, "visitor-a", "address-a", voting.Ballot(True))
+        monkeypatch.setattr(voting, "vote_of", read_then_others_write)
+        voting.cast(article, "visitor-a", "address-a", voting.Ballot(False))
+        stored = dict(db.session.execute(select(ArticleVote.visitor, ArticleVote.helpful)).all())
+    assert interfered
+    assert stored == {"visitor-a": False, "visitor-b": True}
+    running = _sums(app)
+    with app.app_context():
+        ranking.rebuild_scores()
+    assert running == _sums(app)
+
+
 @pytest.mark.skipif(not POSTGRES_URL, reason="SQLite has no row locks; its writers queue anyway")
 def test_simultaneous_first_votes_from_one_address_stay_within_its_share(make_app, twins):
     first, _ = twins

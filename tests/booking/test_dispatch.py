@@ -571,6 +571,21 @@ def test_deleting_another_technicians_absence_is_not_found(app, plan, dispatcher
     assert dispatcher.post(url).status_code == 404
 
 
+def test_a_second_delete_of_an_absence_never_removes_a_newer_one(app, plan, dispatcher):
+    """Two dispatchers on one page: the second click on "Löschen" finds the absence gone
+    and must not take the one added since in its place."""
+    url = f"/staff/techniker/{plan.jonas}/abwesenheiten"
+    day = plan.day.isoformat()
+    dispatcher.post(url, data={"kind": "sick", "start_day": day, "end_day": day})
+    with app.app_context():
+        first = db.session.scalar(select(Absence.id))
+    assert dispatcher.post(f"{url}/{first}/loeschen").status_code == 302
+    dispatcher.post(url, data={"kind": "vacation", "start_day": day, "end_day": day})
+    assert dispatcher.post(f"{url}/{first}/loeschen").status_code == 404
+    with app.app_context():
+        assert db.session.scalars(select(Absence.kind)).all() == [AbsenceKind.VACATION]
+
+
 SERVICE = {
     "name_de": "Reparatur Geschirrspüler",
     "name_en": "Dishwasher repair",
