@@ -64,6 +64,9 @@ def from_environment(folder: Path) -> dict:
         "PORTAL_HTTPS": https,
         "PORTAL_BEHIND_PROXY": _flag("PORTAL_BEHIND_PROXY"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Every limit counts the last minute or day from now, so no burst slips through where
+        # one fixed window ends and the next begins.
+        "RATELIMIT_STRATEGY": "moving-window",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("PORTAL_LOGIN_RATE_LIMIT", "10 per minute"),
         "VOTE_RATE_LIMIT": os.environ.get("PORTAL_VOTE_RATE_LIMIT", "30 per minute; 300 per day"),
