@@ -5,7 +5,8 @@ writes a row to the ``article_change`` log and updates this process's index befo
 ends, so a staff save is searchable on the next request. Serving processes also follow the log
 (:class:`ChangeFollower`), so a change saved on another node reaches this node's index within
 seconds, and a node without an index builds one when it starts. A missing or damaged index is
-rebuilt in a thread while searches are answered from the database.
+rebuilt in a thread while searches are answered from the database. Changes older than a week are
+pruned from the log; a node that was away longer rebuilds its index instead.
 """
 
 import fcntl
@@ -17,7 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, current_app
-from sqlalchemy import event, func, insert, inspect, or_, select
+from sqlalchemy import delete, event, func, insert, inspect, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from articles.models import Article, ArticleChange, Category, Status
@@ -33,6 +34,8 @@ PENDING = "search_pending"
 # A change committed this long after it was logged is still picked up: ids are handed out when a
 # transaction writes, not when it commits, so a lower id can become visible after a higher one.
 LOOK_BACK = timedelta(seconds=60)
+CHANGES_KEPT = timedelta(days=7)
+PRUNE_EVERY_SECONDS = 3600.0
 _rebuilding: set[Path] = set()
 _rebuild_lock = threading.Lock()
 
@@ -138,6 +141,7 @@ class ChangeFollower:
         self.app = app
         self.interval = interval
         self.applied: dict[int, float] = {}  # change id -> when applied, within LOOK_BACK
+        self.pruned_at: float | None = None
         self._lock_file = None
 
     def start(self) -> threading.Thread:
@@ -185,11 +189,16 @@ class ChangeFollower:
         position = index.position()
         since = utcnow() - LOOK_BACK
         with Session(db.engines[None]) as session:
+            self._prune_when_due(session)
+            oldest = session.scalar(select(func.min(ArticleChange.id)))
             rows = session.execute(
                 select(ArticleChange.id, ArticleChange.article_id, ArticleChange.slug).where(
                     or_(ArticleChange.id > position, ArticleChange.changed_at >= since)
                 )
             ).all()
+        if oldest is not None and position < oldest - 1:
+            log.info("changes since this index were pruned: rebuilt with %d", rebuild(self.app))
+            return 0
         fresh = [row for row in rows if row.id not in self.applied]
         if fresh:
             try:
@@ -203,6 +212,21 @@ class ChangeFollower:
         horizon = now - LOOK_BACK.total_seconds() * 2
         self.applied = {key: at for key, at in self.applied.items() if at > horizon}
         return len(fresh)
+
+    def _prune_when_due(self, session: Session) -> None:
+        """Drop changes older than CHANGES_KEPT, once an hour, but never the newest: pages and
+        caches read it as the log's head."""
+        now = time.monotonic()
+        if self.pruned_at is not None and now - self.pruned_at < PRUNE_EVERY_SECONDS:
+            return
+        newest = select(func.max(ArticleChange.id)).scalar_subquery()
+        session.execute(
+            delete(ArticleChange).where(
+                ArticleChange.changed_at < utcnow() - CHANGES_KEPT, ArticleChange.id < newest
+            )
+        )
+        session.commit()
+        self.pruned_at = now
 
 
 def follow_changes(app: Flask) -> ChangeFollower | None:

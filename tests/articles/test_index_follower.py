@@ -1,5 +1,6 @@
 """Several nodes share one database and keep their own search index: each follows the change log."""
 
+import logging
 from datetime import timedelta
 
 import pytest
@@ -154,3 +155,36 @@ def test_a_damaged_index_is_rebuilt_by_the_follower(make_app, tmp_path, follower
         follower(restarted).catch_up()
     assert "search index unreadable: rebuilt" in caplog.text
     assert indexed(restarted, slug)
+
+
+def _age_changes(days: int) -> None:
+    db.session.execute(update(ArticleChange).values(changed_at=utcnow() - timedelta(days=days)))
+    db.session.commit()
+
+
+def test_changes_older_than_a_week_are_pruned_but_the_head_stays(nodes, follower):
+    first, second = nodes
+    for title in ("Ofen rußt", "Kessel klopft", "Therme zündet nicht"):
+        publish_article(second, title=title)
+    with first.app_context():
+        head = db.session.scalar(select(func.max(ArticleChange.id)))
+        _age_changes(8)
+        follower(first).catch_up()
+        assert db.session.scalars(select(ArticleChange.id)).all() == [head]
+
+
+def test_a_node_away_longer_than_the_log_is_kept_rebuilds_its_index(nodes, follower, caplog):
+    first, second = nodes
+    missed = publish_article(second, title="Heizkörper bleibt kalt")
+    with first.app_context():
+        _age_changes(8)
+    publish_article(second, title="Fußbodenheizung rauscht")
+    with second.app_context():
+        follower(second).catch_up()  # the other node's leader prunes
+    assert not indexed(first, missed)
+
+    caplog.set_level(logging.INFO, logger=indexing.__name__)
+    with first.app_context():
+        follower(first).catch_up()
+    assert indexed(first, missed)
+    assert "pruned: rebuilt" in caplog.text
