@@ -12,7 +12,6 @@ Create Date: 2026-11-23 05:40:00.000000
 
 """
 from alembic import op
-import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
@@ -21,26 +20,13 @@ down_revision = '44d37243d9cc'
 branch_labels = None
 depends_on = None
 
-# Reflection drops partial indexes' conditions, so they are written out again.
-PARTIAL_INDEXES = {
-    'article_vote': {
-        'ix_article_vote_not_counted': 'counted IS 0',
-        'ix_article_vote_open_feedback': 'helpful IS 0 AND resolved_at IS NULL',
-    },
-    'absence': {},
-}
-
 
 def _rebuild(autoincrement):
     if op.get_bind().dialect.name != 'sqlite':
         return
-    for table, partial in PARTIAL_INDEXES.items():
-        with op.batch_alter_table(table, recreate='always', table_kwargs={'sqlite_autoincrement': autoincrement}) as batch_op:
-            for name in partial:
-                batch_op.drop_index(name)
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            for name, condition in partial.items():
-                batch_op.create_index(name, ['article_id'], unique=False, sqlite_where=sa.text(condition))
+    for table in ('article_vote', 'absence'):
+        with op.batch_alter_table(table, recreate='always', table_kwargs={'sqlite_autoincrement': autoincrement}):
+            pass
 
 
 def upgrade():
