@@ -11,12 +11,10 @@ booking_cli = AppGroup("booking", help="Appointment jobs for cron.")
 @booking_cli.command("send-reminders")
 def send_reminders_command():
     """E-mail a reminder for appointments within the next day; never twice."""
-    sent = 0
-    for appointment in scheduling.due_reminders():
-        if scheduling.claim_reminder(appointment):
-            notifications.notify(appointment, "reminder")
-            sent += 1
+    sent, failed = notifications.send_due_reminders()
     click.echo(f"{sent} reminders sent.")
+    if failed:
+        raise click.ClickException(f"{failed} reminders failed; the next run tries them again.")
 
 
 @booking_cli.command("purge-photos")

@@ -86,3 +86,18 @@ def notify(appointment: Appointment, kind: str) -> bool:
         )
         return False
     return True
+
+
+def send_due_reminders() -> tuple[int, int]:
+    """Remind customers of tomorrow's visits; returns (sent, failed). A reminder the mail server
+    refused is given back, so the next run tries again, while another run never sends it twice."""
+    sent = failed = 0
+    for appointment in scheduling.due_reminders():
+        if not scheduling.claim_reminder(appointment) or not appointment.email:
+            continue
+        if notify(appointment, "reminder"):
+            sent += 1
+        else:
+            scheduling.release_reminder(appointment)
+            failed += 1
+    return sent, failed

@@ -538,6 +538,14 @@ def claim_reminder(appointment: Appointment, now: datetime | None = None) -> boo
     return claimed == 1
 
 
+def release_reminder(appointment: Appointment) -> None:
+    """Give a claimed reminder back, so that the next run sends it after all."""
+    db.session.execute(
+        update(Appointment).where(Appointment.id == appointment.id).values(reminder_sent_at=None)
+    )
+    db.session.commit()
+
+
 def purge_photos(now: datetime | None = None) -> int:
     """Delete photos older than the configured number of days."""
     limit = (now or utcnow()) - timedelta(days=current_app.config["BOOKING_PHOTO_DAYS"])

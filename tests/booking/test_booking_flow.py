@@ -2,6 +2,7 @@
 
 import io
 import re
+import socket
 from datetime import timedelta
 from pathlib import Path
 
@@ -281,6 +282,26 @@ def test_reminders_go_out_once_the_day_before(app, client, service):
     reminder = _outbox(app)[-1]
     assert "Erinnerung" in reminder["Subject"] or "Reminder" in reminder["Subject"]
     assert "/de/termin/verwalten/" in reminder.get_body(("plain",)).get_content()
+
+
+def test_a_reminder_the_mail_server_refused_goes_out_on_the_next_run(app, client, service):
+    _book(client, service, in_days(3))
+    with app.app_context():
+        appointment = db.session.scalar(select(Appointment))
+        appointment.starts_at = scheduling.utcnow() + timedelta(hours=20)
+        db.session.commit()
+    with socket.socket() as probe:  # a port nobody listens on: the connection is refused
+        probe.bind(("127.0.0.1", 0))
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=probe.getsockname()[1])
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["booking", "send-reminders"])
+    assert refused.exit_code == 1
+    assert "0 reminders sent" in refused.output and "1 reminders failed" in refused.output
+
+    app.config["MAIL_SERVER"] = ""
+    assert "1 reminders sent" in runner.invoke(args=["booking", "send-reminders"]).output
+    assert "0 reminders sent" in runner.invoke(args=["booking", "send-reminders"]).output
+    assert sum("Erinnerung" in mail["Subject"] for mail in _outbox(app)) == 1
 
 
 def test_urgent_problems_show_the_phone_number_first(client, service):
