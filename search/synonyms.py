@@ -75,6 +75,7 @@ def parsed(text: str, language: str) -> Synonyms:
     return Synonyms.parse(text, language)[0]
 
 
+@lru_cache(maxsize=8)
 def default_text(language: str) -> str:
-    """The synonym list the portal ships with."""
+    """The synonym list the portal ships with; read once, as every search needs it."""
     return (DATA / f"synonyms_{language}.txt").read_text(encoding="utf-8")
