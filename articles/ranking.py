@@ -20,7 +20,6 @@ day d adds ``2 ** ((d - EPOCH) / half_life)``, and on reading, the sums are scal
 """
 
 import math
-import time
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,11 +27,14 @@ from flask import current_app
 from sqlalchemy import delete, func, insert, select, update
 
 from articles.models import Article, ArticleScore, ArticleVote
+from portal.caching import for_a_while
+from portal.caching import forget as forget_kept
 from portal.extensions import db
 from portal.models import insert_unless_present, utcnow
 
 WILSON_Z = 1.96
 EPOCH = date(2026, 1, 1)
+SCORES = "articles.scores"
 MIN_HALF_LIFE_DAYS = 30  # keeps 2 ** (days / half_life) a finite float until about 2110
 
 VoteState = tuple[bool, date] | None  # a counted vote's (helpful, day), or no counted vote
@@ -153,24 +155,24 @@ def compute_scores() -> dict[str, float]:
     }
 
 
+def _kept_scores() -> tuple[dict[str, float], float]:
+    seconds = current_app.config["HELPFULNESS_CACHE_SECONDS"]
+    return for_a_while(SCORES, seconds, compute_scores)
+
+
 def scores() -> dict[str, float]:
     """The scores, computed at most once per ``HELPFULNESS_CACHE_SECONDS`` in this process."""
-    cache = current_app.extensions.setdefault("helpfulness", {})
-    if cache.get("until", 0.0) <= time.monotonic():
-        cache["scores"] = compute_scores()
-        cache["until"] = time.monotonic() + current_app.config["HELPFULNESS_CACHE_SECONDS"]
-    return cache["scores"]
+    return _kept_scores()[0]
 
 
 def scores_stamp() -> float:
     """Names the scores this process ranks with now: it changes whenever they are read again."""
-    scores()
-    return current_app.extensions["helpfulness"]["until"]
+    return _kept_scores()[1]
 
 
 def forget() -> None:
     """Drop this process's cached scores, so its own votes count at once."""
-    current_app.extensions.get("helpfulness", {}).pop("until", None)
+    forget_kept(SCORES)
 
 
 def search_boost():

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from articles import catalog, ranking
 from articles.indexing import rebuild_in_background, rebuilding, search_index
 from articles.models import SearchQuery, SynonymList
-from portal.caching import kept
+from portal.caching import for_a_while, forget, kept
 from portal.config import SUPPORTED_LANGUAGES
 from portal.extensions import db
 from portal.models import User, utcnow
@@ -25,6 +25,7 @@ QUERY_MAX = 200
 POPULAR_QUERY_DAYS = 90
 KEPT_SEARCHES = 2000  # per process and kind (results pages, suggestions)
 SUGGESTIONS_FRESH_SECONDS = 60
+SYNONYMS = "articles.synonyms"
 
 
 def normalise(query: str) -> str:
@@ -40,12 +41,18 @@ def synonym_text(language: str) -> str:
     return stored.text if stored else default_text(language)
 
 
-def _synonym_texts() -> dict[str, str]:
-    """Every language's synonym list, read in one query: every search needs them."""
+def _read_synonym_texts() -> dict[str, str]:
     stored = dict(db.session.execute(select(SynonymList.language, SynonymList.text)).all())
     return {
         code: stored[code] if code in stored else default_text(code) for code in SUPPORTED_LANGUAGES
     }
+
+
+def _synonym_texts() -> dict[str, str]:
+    """Every language's synonym list: every search needs them, so a process reads them again
+    only as often as it follows the other nodes' article changes."""
+    seconds = current_app.config["SEARCH_SYNC_SECONDS"]
+    return for_a_while(SYNONYMS, seconds, _read_synonym_texts)[0]
 
 
 def _all_synonyms(texts: dict[str, str] | None = None) -> dict[str, Synonyms]:
@@ -64,6 +71,7 @@ def save_synonyms(texts: dict[str, str], user: User | None) -> dict[str, list[Sy
         stored.updated_by_id = user.id if user else None
         db.session.add(stored)
     db.session.commit()
+    forget(SYNONYMS)
     return {}
 
 

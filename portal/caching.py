@@ -11,6 +11,7 @@ token: :func:`shared_page` renders it once per process and content, and swaps th
 
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import datetime
@@ -24,6 +25,7 @@ from werkzeug.http import is_resource_modified
 
 RELEASE = "portal.release"
 KEPT = "portal.kept"
+KEPT_A_WHILE = "portal.kept_a_while"
 SHARED_PAGES_KEPT = 500  # per process: some 10 MB of HTML
 _stores_lock = threading.Lock()
 # What every page shows from the configuration (the footer's contact details).
@@ -92,6 +94,22 @@ def kept(name: str, size: int) -> Kept:
         with _stores_lock:
             stores.setdefault(name, Kept(size))
     return stores[name]
+
+
+def for_a_while(name: str, seconds: float, compute: Callable[[], object]) -> tuple[object, float]:
+    """What ``compute()`` gave at most ``seconds`` ago in this process, and until when that
+    stands (which names the value, for keys of other caches). Other processes' writes show once
+    it runs out; a process's own writes call :func:`forget` to show at once."""
+    stored = current_app.extensions.setdefault(KEPT_A_WHILE, {})
+    value, until = stored.get(name, (None, 0.0))
+    if until <= time.monotonic():
+        value, until = compute(), time.monotonic() + seconds
+        stored[name] = (value, until)
+    return value, until
+
+
+def forget(name: str) -> None:
+    current_app.extensions.get(KEPT_A_WHILE, {}).pop(name, None)
 
 
 def shared_page(

@@ -261,6 +261,19 @@ def test_synonyms_edited_by_staff_apply_without_reindex(site, client, editor_cli
     assert titles(client, "Klappergeräusch") == ["Waschmaschine zeigt E18"]
 
 
+def test_synonyms_saved_on_another_node_apply_within_its_sync_interval(
+    site, editor_client, make_app
+):
+    other_node = make_app(SEARCH_SYNC_SECONDS=1.5).test_client()
+    assert titles(other_node, "Klappergeräusch") == []
+    editor_client.post(
+        "/staff/search/synonyms", data={"de": "Klappergeräusch = Flusensieb", "en": ""}
+    )
+    assert titles(other_node, "Klappergeräusch") == []  # read again 1.5 s after the last time
+    time.sleep(1.6)
+    assert titles(other_node, "Klappergeräusch") == ["Waschmaschine zeigt E18"]
+
+
 def test_bad_synonym_lines_are_refused_and_the_text_kept(site, editor_client):
     page = editor_client.post(
         "/staff/search/synonyms", data={"de": "Therme = Gastherme\nnur ein Wort", "en": ""}

@@ -144,9 +144,9 @@ def query_counts(client, bounds: dict[str, int], article_id: int, reader: str) -
 
 @pytest.fixture
 def portal(make_app):
-    # Helpfulness scores are read on every search rather than from the per-process cache,
-    # so each search costs the same.
-    return make_app(HELPFULNESS_CACHE_SECONDS=0)
+    # Helpfulness scores and synonyms are read on every search rather than kept a while in the
+    # process, so each search costs the same.
+    return make_app(HELPFULNESS_CACHE_SECONDS=0, SEARCH_SYNC_SECONDS=0)
 
 
 def test_page_queries_do_not_grow_with_the_knowledge_base(portal, staff):
