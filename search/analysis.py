@@ -68,9 +68,10 @@ class CodeTokenizer(Tokenizer):
 
 
 @lru_cache(maxsize=50_000)
-def _stem(word: str, language: str) -> str:
+def stem(word: str, language: str) -> str:
+    """Snowball's stem of a folded word; words with digits (codes) stay whole."""
     if any(ch.isdigit() for ch in word):
-        return word  # codes and model numbers stay whole
+        return word
     return stemmer_for_language(language)(word)
 
 
@@ -98,7 +99,7 @@ class FoldFilter(_WordFilter):
 class StemFilter(_WordFilter):
     """Snowball stemming that leaves tokens with digits alone."""
 
-    transform = staticmethod(_stem)
+    transform = staticmethod(stem)
 
 
 @lru_cache(maxsize=4)
@@ -151,4 +152,4 @@ def term(word: str, language: str) -> str | None:
     folded = fold(word, language)
     if not folded or folded in stop_words(language):
         return None
-    return _stem(folded, language)
+    return stem(folded, language)

@@ -7,7 +7,7 @@ so it stays a few megabytes where general decompounders load hundreds.
 from collections.abc import Iterable
 from pathlib import Path
 
-from search.analysis import _stem, fold
+from search.analysis import fold, stem
 
 WORD_LIST = Path(__file__).resolve().parent / "data" / "words_de.txt"
 MIN_PART = 3
@@ -26,14 +26,14 @@ class Decompounder:
 
     def __init__(self, words: Iterable[str]):
         self.stems = frozenset(
-            _stem(folded, "de")
+            stem(folded, "de")
             for folded in (fold(word, "de") for word in words)
             if len(folded) >= MIN_PART and folded not in NOT_PARTS
         )
         self._cache: dict[str, list[str]] = {}
 
     def _known(self, part: str) -> bool:
-        return len(part) >= MIN_PART and part not in NOT_PARTS and _stem(part, "de") in self.stems
+        return len(part) >= MIN_PART and part not in NOT_PARTS and stem(part, "de") in self.stems
 
     def _split(self, word: str) -> list[str]:
         if word in self._cache:
