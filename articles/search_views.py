@@ -69,6 +69,8 @@ def results(lang: str):
 
     if outcome is None or outcome.kept_as is None or nothing_found or str(LOG_MARKER) in query:
         return render()
+    if outcome.guide is not None:  # says whether our lines are staffed right now
+        return render()
     if not anonymous_without_news():
         return render()
     # Everyone who searches the same sees the same page but for the log entry in the links.
@@ -107,13 +109,21 @@ def api_search():
         found = catalog.category_by_path(lang, category)
         if found is None or found.parent_id is not None:
             return api_error(f"unknown top-level category {category!r} for lang {lang!r}")
-    found = searching.find(query, lang, category, page, PER_PAGE).results
+    outcome = searching.find(query, lang, category, page, PER_PAGE)
+    found, guide = outcome.results, outcome.guide
     return jsonify(
         query=query,
         language=found.language,
         total=found.total,
         page=found.page,
         suggestion=found.suggestion,
+        safety=guide
+        and {
+            "level": guide.level,
+            "reason": guide.reason,
+            "advice": guide.advice,
+            "phone": guide.phone,
+        },
         results=[
             {
                 "slug": hit.slug,

@@ -3,7 +3,7 @@ plain answer while the index is being built, the search log, and editable synony
 
 import time
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from flask import current_app
@@ -11,12 +11,13 @@ from sqlalchemy import func, select, update
 
 from articles import catalog, ranking
 from articles.indexing import rebuild_in_background, rebuilding, search_index
-from articles.models import SearchQuery, SynonymList
+from articles.models import Article, SearchQuery, SynonymList
+from portal import safety
 from portal.caching import for_a_while, forget, kept
 from portal.config import SUPPORTED_LANGUAGES
 from portal.extensions import db
 from portal.models import User, utcnow
-from search import searching
+from search import searching, triage
 from search.documents import Hit, Results, Suggestion
 from search.index import IndexUnavailable
 from search.synonyms import SynonymError, Synonyms, default_text, parsed
@@ -75,23 +76,36 @@ def save_synonyms(texts: dict[str, str], user: User | None) -> dict[str, list[Sy
     return {}
 
 
+def _hit(article: Article) -> Hit:
+    """An article as a result without a snippet: the database's answers and pinned ones."""
+    section = article.category.parent or article.category
+    return Hit(
+        slug=article.slug,
+        language=article.language,
+        title=article.published.title,
+        category=section.path,
+        category_name=section.name,
+        snippet="",
+        anchor=None,
+        score=0.0,
+    )
+
+
 def _fallback(query: str, language: str, page: int, per_page: int) -> Results:
     """The database's answer: every word in title, summary or text, no ranking beyond titles."""
     found = catalog.plain_search(language, query, limit=per_page * page)
-    hits = [
-        Hit(
-            slug=article.slug,
-            language=article.language,
-            title=article.published.title,
-            category=(article.category.parent or article.category).path,
-            category_name=(article.category.parent or article.category).name,
-            snippet="",
-            anchor=None,
-            score=0.0,
-        )
-        for article in found[(page - 1) * per_page :]
-    ]
+    hits = [_hit(article) for article in found[(page - 1) * per_page :]]
     return Results(query, language, len(found), page, per_page, hits)
+
+
+def _safety_first(results: Results, guide: safety.Guidance | None) -> Results:
+    """The first page of an emergency's results leads with the article on what to do now."""
+    article = catalog.published_by_slug(guide.article) if guide and guide.article else None
+    if article is None or guide.level != safety.EMERGENCY or results.page != 1:
+        return results
+    others = [hit for hit in results.hits if hit.slug != article.slug]
+    total = results.total + (len(others) == len(results.hits))
+    return replace(results, total=total, hits=[_hit(article), *others][: results.per_page])
 
 
 @dataclass
@@ -100,12 +114,14 @@ class Outcome:
     log_id: int | None
     from_index: bool
     kept_as: Hashable | None = None  # names the results while the process keeps them
+    guide: safety.Guidance | None = None  # what to do now, when the query says danger
 
 
 def find(
     query: str, language: str, category: str | None = None, page: int = 1, per_page: int = 10
 ) -> Outcome:
-    """Search and log the search; the log id lets result links record the click.
+    """Search and log the search; the log id lets result links record the click. A query
+    that describes danger gets what to do now, and the article about it first.
 
     Results from the index are kept per process for as long as what they rest on stands: this
     node's index (its commits), the synonyms, and the helpfulness scores.
@@ -130,7 +146,10 @@ def find(
         # Read before the commit expires the entry, which would cost a query to read it back.
         log_id = entry.id
         db.session.commit()
-    return Outcome(results, log_id, from_index, key if from_index and state is not None else None)
+    verdict = triage.classify(query, language, *safety.season())
+    guide = safety.guidance(verdict.level, verdict.reason, language)
+    kept_as = key if from_index and state is not None else None
+    return Outcome(_safety_first(results, guide), log_id, from_index, kept_as, guide)
 
 
 def _index_state() -> tuple[int, ...] | None:
@@ -174,7 +193,14 @@ def _search(
 
 def articles_about(text: str, language: str, limit: int = 3) -> list[dict]:
     """Articles that match a free text, such as a problem described while booking; not logged
-    as a search. Registered for other features as ``app.extensions["article_suggestions"]``."""
+    as a search; for an emergency only the article on what to do now. Registered for other
+    features as ``app.extensions["article_suggestions"]``."""
+    verdict = triage.classify(text[:QUERY_MAX], language, *safety.season())
+    if verdict.level == triage.EMERGENCY:
+        slug = current_app.config["SAFETY_ARTICLES"].get(verdict.reason, {}).get(language)
+        article = catalog.published_by_slug(slug) if slug else None
+        found = [article] if article else []
+        return [{"title": a.published.title, "slug": a.slug, "language": a.language} for a in found]
     synonyms = _all_synonyms()
     try:
         results = searching.search(

@@ -9,8 +9,10 @@ from articles import catalog, ranking, visitors, voting
 from articles.forms import VoteForm
 from articles.images import image_by_key
 from articles.models import Article
+from portal import safety
 from portal.caching import anonymous_without_news, conditional_page, shared_page
 from portal.i18n import reject_unknown_language, select_locale
+from search import triage
 
 bp = Blueprint("articles", __name__)
 bp.url_value_preprocessor(reject_unknown_language)
@@ -73,6 +75,7 @@ def render_article(
     """
     visitor = visitors.visitor_id()
     vote = voting.vote_of(article, visitors.stored_form(visitor)) if visitor else None
+    guide = _comment_guidance(vote, article.language)
 
     def render() -> str:
         shown = article
@@ -86,9 +89,10 @@ def render_article(
             translations=catalog.translations(shown),
             vote=vote,
             vote_form=vote_form or VoteForm(formdata=None),
+            vote_guide=guide,
         )
 
-    if vote_form is not None:
+    if vote_form is not None or guide is not None:  # the advice says who answers right now
         return render(), status
     # Related articles, translations and categories change with other articles: the log's head.
     change, changed_at = catalog.last_change()
@@ -99,6 +103,14 @@ def render_article(
         render = functools.partial(shared_page, ("article", *shown), render)
     times = [t for t in (article.published_at, changed_at, vote and vote.updated_at) if t]
     return conditional_page(shown, max(times, default=None), render)
+
+
+def _comment_guidance(vote, language: str) -> safety.Guidance | None:
+    """What to do now, when the comment a reader left says danger ("es riecht nach Gas")."""
+    if vote is None or not vote.comment:
+        return None
+    verdict = triage.classify(vote.comment, language, *safety.season())
+    return safety.guidance(verdict.level, verdict.reason, language)
 
 
 @bp.get("/media/<key>/<filename>")

@@ -170,6 +170,9 @@ class Appointment(db.Model):
     serial_number: Mapped[str] = mapped_column(String(80), default="")
     purchase_date: Mapped[date | None] = mapped_column(Date)
     problem: Mapped[str] = mapped_column(Text, default="")
+    # The triage of device and problem when booked (search.triage): what dispatchers see first.
+    urgency: Mapped[str] = mapped_column(String(10), default="normal", server_default="normal")
+    urgency_reason: Mapped[str | None] = mapped_column(String(20))
     manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     reschedule_count: Mapped[int] = mapped_column(Integer, default=0)
     sequence: Mapped[int] = mapped_column(Integer, default=0)

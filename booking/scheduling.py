@@ -33,9 +33,11 @@ from booking.models import (
     Status,
     Technician,
 )
+from portal import safety
 from portal.caching import kept
 from portal.extensions import db
 from portal.models import User, utcnow
+from search import triage
 
 TIMEZONE = ZoneInfo("Europe/Berlin")
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -92,6 +94,12 @@ class Customer:
     serial_number: str = ""
     purchase_date: date | None = None
     problem: str = ""
+
+
+def assess(device: str, problem: str, language: str, now: datetime | None = None) -> triage.Triage:
+    """The triage of what a customer says about the device and the problem."""
+    text = f"{device}: {problem}" if device.strip() else problem
+    return triage.classify(text, language, *safety.season(now))
 
 
 def parse_windows(text: str) -> tuple[availability.Window, ...]:
@@ -356,6 +364,7 @@ def book(
     slot = _slot(service, customer.postcode, day, window, now)
     if slot is None:
         raise WindowTaken(f"{day} {window}")
+    verdict = assess(customer.device_type, customer.problem, language, now)
     for technician_id in slot.technicians:
         appointment = Appointment(
             reference=_reference(),
@@ -376,6 +385,8 @@ def book(
             serial_number=customer.serial_number,
             purchase_date=customer.purchase_date,
             problem=customer.problem,
+            urgency=verdict.level,
+            urgency_reason=verdict.reason,
             consent_at=now if source == "online" else None,
             created_at=now,
             updated_at=now,

@@ -34,6 +34,7 @@ from booking.staff_forms import (
     status_labels,
     weekday_labels,
 )
+from portal import safety
 from portal.auth import role_required
 from portal.extensions import db
 from portal.forms import ConfirmForm, record_id
@@ -50,6 +51,8 @@ def _labels() -> dict:
         "absence_labels": absence_labels(),
         "service_kind_labels": service_kind_labels(),
         "weekday_labels": weekday_labels(),
+        "urgency_labels": safety.level_labels(),
+        "reason_labels": safety.reason_labels(),
     }
 
 
@@ -223,7 +226,10 @@ def _render_phone_booking(form: PhoneBookingForm, slots: list | None):
         SelectChoice(str(slot.window), f"{slot.start:%H:%M}–{slot.end:%H:%M}")
         for slot in slots or []
     ]
-    return render_template("booking/staff/phone_booking.html", form=form, slots=slots)
+    language = current_language()
+    verdict = scheduling.assess(form.device_type.data or "", form.problem.data or "", language)
+    guide = safety.guidance(verdict.level, verdict.reason, language)
+    return render_template("booking/staff/phone_booking.html", form=form, slots=slots, guide=guide)
 
 
 def _windows(form: PhoneBookingForm) -> list | None:

@@ -16,9 +16,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from booking import notifications, scheduling, triage
+from booking import notifications, scheduling
 from booking.forms import STEPS, BookingForm, parse_slot
 from booking.models import Appointment, AppointmentPhoto, Deflection, ServiceType
+from portal import safety
 from portal.config import SUPPORTED_LANGUAGES
 from portal.errors import api_error
 from portal.extensions import db, limiter
@@ -89,14 +90,29 @@ def _suggestions(text: str, lang: str) -> list[dict]:
     return suggest(text, lang) if suggest and text.strip() else []
 
 
-def _render(form: BookingForm, step: int, lang: str, status: int = 200, **extra):
+def _guidance(form: BookingForm, lang: str) -> safety.Guidance | None:
+    """What to do now, when the device and problem typed describe danger."""
+    verdict = scheduling.assess(form.device_type.data or "", form.problem.data or "", lang)
+    return safety.guidance(verdict.level, verdict.reason, lang)
+
+
+def _render(
+    form: BookingForm,
+    step: int,
+    lang: str,
+    status: int = 200,
+    guide: safety.Guidance | None = None,
+    **extra,
+):
+    """One step of the form; ``guide`` is the advice for the problem when already known."""
     service = _service(form)
     if service is None:
         step = 1
     context = {"form": form, "step": step, "service": service, "steps": STEPS}
+    if step >= 2 and service is not None and (form.problem.data or form.device_type.data):
+        context["safety"] = guide or _guidance(form, lang)
     if step >= 3 and service is not None:
         problem = form.problem.data or ""
-        context["emergency"] = triage.is_emergency(problem, scheduling.local_today())
         context["suggestions"] = _suggestions(problem, lang)
     if step == 3 and service is not None:
         context["calendar"] = _calendar(service, form.postcode.data, _page())
@@ -144,7 +160,15 @@ def start(lang: str):
         return _render(form, 3, lang)
     if not form.validate_through(current) or _step_problems(form, current):
         return _render(form, current, lang, 400)
-    return _render(form, current + 1, lang)
+    guide = _guidance(form, lang) if current >= 2 else None
+    if _is_emergency(guide):
+        return _render(form, 2, lang, guide=guide)
+    return _render(form, current + 1, lang, guide=guide)
+
+
+def _is_emergency(guide: safety.Guidance | None) -> bool:
+    """An emergency is not booked online: the form stays at the problem, with what to do now."""
+    return guide is not None and not guide.can_book
 
 
 def _store_photos(appointment: Appointment, form: BookingForm) -> None:
@@ -184,6 +208,9 @@ def book(lang: str):
     if not form.validate_through(4) or _step_problems(form, 2):
         step = next((n for n in STEPS if _has_errors(form, n)), 1)
         return _render(form, step, lang, 400)
+    guide = _guidance(form, lang)
+    if _is_emergency(guide):
+        return _render(form, 2, lang, 409, guide=guide)
     problem = _photo_problem(form)
     if problem:
         form.photos.errors = [problem]

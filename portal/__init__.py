@@ -7,7 +7,7 @@ from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from portal import accounts, api_docs, assets, auth, errors, i18n, security
+from portal import accounts, api_docs, assets, auth, errors, i18n, safety, security
 from portal.config import from_environment, instance_path
 from portal.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from portal.forms import ID_MAX
@@ -61,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.add_extension("jinja2.ext.do")
     i18n.init_app(app)
     security.init_app(app)
+    safety.init_app(app)
     compress.init_app(app)
     assets.init_app(app)
     errors.init_app(app)

@@ -40,6 +40,27 @@ def _engine_options(database_url: str) -> dict:
     return {"pool_pre_ping": True}
 
 
+def months(text: str) -> frozenset[int]:
+    """``"10-4"`` (October to April) or ``"11,12,1"`` as a set of months."""
+    found: set[int] = set()
+    for part in filter(str.strip, text.split(",")):
+        first, _, last = part.partition("-")
+        start, end = int(first), int(last or first)
+        if not (1 <= start <= 12 and 1 <= end <= 12):
+            raise ValueError(f"not a month: {part.strip()!r}")
+        found.update((start - 1 + step) % 12 + 1 for step in range((end - start) % 12 + 1))
+    return frozenset(found)
+
+
+# The knowledge-base article that explains each emergency at length, per language.
+SAFETY_ARTICLES = {
+    "gas": {"de": "gasgeruch", "en": "smell-of-gas"},
+    "carbon_monoxide": {"de": "kohlenmonoxid-melder", "en": "carbon-monoxide-alarm"},
+    "water": {"de": "wasserschaden-hauptabsperrhahn", "en": "burst-pipe-main-stop-valve"},
+    "fire": {"de": "rauch-brandgeruch", "en": "smoke-burning-smell"},
+}
+
+
 def from_environment(folder: Path) -> dict:
     """Build the configuration mapping for an app whose instance folder is ``folder``."""
     https = _flag("PORTAL_HTTPS")
@@ -93,6 +114,7 @@ def from_environment(folder: Path) -> dict:
         "BOOKING_RATE_LIMIT": os.environ.get("PORTAL_BOOKING_RATE_LIMIT", "10 per hour"),
         "BOOKING_MANAGE_RATE_LIMIT": os.environ.get("PORTAL_MANAGE_RATE_LIMIT", "60 per hour"),
         "BOOKING_API_RATE_LIMIT": os.environ.get("PORTAL_BOOKING_API_RATE_LIMIT", "120 per minute"),
+        "TRIAGE_RATE_LIMIT": os.environ.get("PORTAL_TRIAGE_RATE_LIMIT", "120 per minute"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
@@ -125,6 +147,24 @@ def from_environment(folder: Path) -> dict:
         "BABEL_DEFAULT_LOCALE": DEFAULT_LANGUAGE,
         "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
         "COMPANY_PHONE": os.environ.get("PORTAL_COMPANY_PHONE", "0800 555 0142"),
+        # When the service hotline answers: "24/7", or days and times such as the default.
+        "SERVICE_HOURS": os.environ.get(
+            "PORTAL_SERVICE_HOURS", "Mo-Fr 07:00-19:00, Sa 08:00-14:00"
+        ),
+        # The company's emergency line (empty: none) and when it is staffed.
+        "EMERGENCY_PHONE": os.environ.get("PORTAL_EMERGENCY_PHONE", "0800 555 0199"),
+        "EMERGENCY_HOURS": os.environ.get(
+            "PORTAL_EMERGENCY_HOURS", "Mo-Fr 06:00-22:00, Sa-So 08:00-20:00"
+        ),
+        # The gas network operator's 24-hour emergency number; the default is a demo value.
+        "GAS_EMERGENCY_PHONE": os.environ.get("PORTAL_GAS_EMERGENCY_PHONE", "0800 555 0100"),
+        "GAS_NETWORK_OPERATOR": os.environ.get(
+            "PORTAL_GAS_NETWORK_OPERATOR", "Stadtwerke Musterstadt (Demo)"
+        ),
+        "EMERGENCY_SERVICES_PHONE": os.environ.get("PORTAL_EMERGENCY_SERVICES_PHONE", "112"),
+        # No heating is urgent in these months; emergencies are emergencies all year.
+        "HEATING_MONTHS": months(os.environ.get("PORTAL_HEATING_MONTHS", "10-4")),
+        "SAFETY_ARTICLES": SAFETY_ARTICLES,
         "COMPANY_EMAIL": os.environ.get(
             "PORTAL_COMPANY_EMAIL", "service@nordlicht-haustechnik.example"
         ),

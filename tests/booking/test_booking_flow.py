@@ -304,15 +304,6 @@ def test_a_reminder_the_mail_server_refused_goes_out_on_the_next_run(app, client
     assert sum("Erinnerung" in mail["Subject"] for mail in _outbox(app)) == 1
 
 
-def test_urgent_problems_show_the_phone_number_first(client, service):
-    data = form_data(service, in_days(3), step="2", problem="Es riecht stark nach Gas im Keller")
-    answer = client.post("/de/termin", data=data)
-    assert 'class="emergency"' in answer.text and "0800 555 0142" in answer.text
-    assert 'class="next-free"' not in answer.text
-    calm = client.post("/de/termin", data={**data, "problem": "Die Tür klemmt"})
-    assert 'class="emergency"' not in calm.text and 'class="next-free"' in calm.text
-
-
 def test_leaving_for_a_suggested_article_is_counted(app, client, service):
     answer = client.get(f"/de/termin/hilfe/tuer-klemmt?leistung={service}")
     assert answer.status_code == 302 and answer.headers["Location"].endswith(

@@ -29,6 +29,8 @@ CUSTOMER_PAGES = [
     "/{lang}/suche?q={query}",
     "/{lang}/suche?q=nichtsgefunden",
     "/{lang}/suche?q={typo}",
+    "/{lang}/suche?q={emergency}",
+    "/{lang}/notfall",
     "/{lang}/artikel/gibt-es-nicht",
     "/{lang}/termin",
     "/{lang}/termin/verwalten/{token}",
@@ -79,6 +81,7 @@ SHOWS = {
     "/{lang}/suche?q={query}": ".result-list li",
     "/{lang}/suche?q=nichtsgefunden": ".no-results",
     "/{lang}/suche?q={typo}": ".did-you-mean",
+    "/{lang}/suche?q={emergency}": ".safety-emergency",
     "/{lang}/termin/verwalten/{token}": ".manage-actions",
     "/{lang}/termin/verwalten/{token}/verschieben": "input[name=slot]",
     "/staff/articles/images": ".image-grid img",
@@ -96,6 +99,7 @@ NOT_HTML = {
     "i18n.switch": "sets the language, then redirects back",
     "search.api_search": "JSON",
     "search.api_suggest": "JSON",
+    "safety.api_triage": "JSON",
     "booking.api_slots": "JSON",
     "booking.api_suggestions": "JSON",
     "api_docs.openapi": "JSON",
@@ -106,12 +110,19 @@ NOT_HTML = {
     "static": "CSS, JavaScript, icons",
 }
 SAMPLES = {
-    "de": {"category": "waschmaschinen", "slug": "tuer-klemmt", "query": "Tür", "typo": "Tüür"},
+    "de": {
+        "category": "waschmaschinen",
+        "slug": "tuer-klemmt",
+        "query": "Tür",
+        "typo": "Tüür",
+        "emergency": "Gasgeruch",
+    },
     "en": {
         "category": "washing-machines",
         "slug": "door-is-stuck",
         "query": "door",
         "typo": "dooor",
+        "emergency": "smell of gas",
     },
 }
 
@@ -286,10 +297,15 @@ def _vote_box(audit: Audit, lang: str) -> None:
     expect(box.locator(".vote-status")).not_to_be_empty()
     audit.check(f"{article} (vote: reasons form sent empty)")
     box.locator(".vote-reason input[name=reason]").first.check()
-    box.locator(".vote-reason textarea").fill("Welches Sieb?")
+    box.locator(".vote-reason textarea").fill("Es riecht immer noch nach Gas")
+    expect(box.locator("[data-triage-for] .number")).to_be_visible()
+    audit.check(f"{article} (vote: a comment that says danger)")
     box.locator(".vote-reason button[type=submit]").click()
     expect(box.locator("[data-state=no]")).to_be_visible()
     audit.check(f"{article} (vote: after sending feedback)")
+    page.reload()
+    expect(box.locator("[data-state=no] .safety-emergency")).to_be_visible()
+    audit.check(f"{article} (vote: the feedback, answered with what to do)")
 
 
 def _forged_form(audit: Audit, lang: str) -> None:
@@ -318,6 +334,12 @@ def _staff_forms(audit: Audit) -> None:
     page.locator("button[value=book]").click()
     expect(page.locator(".error-summary")).to_be_visible()
     audit.check("/staff/termine/neu (sent without the customer)")
+    page.locator("#problem").fill("Der Kunde riecht Gas im Keller")
+    expect(page.locator("[data-triage-for] .number")).to_be_visible()
+    audit.check("/staff/termine/neu (an emergency typed)")
+    page.locator("button[value=windows]").click()
+    expect(page.locator("section.safety-emergency")).to_be_visible()
+    audit.check("/staff/termine/neu (an emergency sent)")
     for url in (
         "/staff/techniker/neu",
         "/staff/techniker/{technician}/abwesenheiten",
@@ -357,8 +379,8 @@ def test_pages_have_no_axe_violations(live_server, page: Page, lang):
     _staff_forms(audit)
 
     assert audit.found == {}
-    # The lists, plus the vote box (4), the forged form, the 403 and the forms sent (7).
-    assert audit.count == len(CUSTOMER_PAGES) + len(STAFF_PAGES) + 13
+    # The lists, plus the vote box (6), the forged form, the 403 and the forms sent (9).
+    assert audit.count == len(CUSTOMER_PAGES) + len(STAFF_PAGES) + 17
 
 
 @pytest.mark.browser
@@ -368,6 +390,7 @@ def test_booking_pages_have_no_axe_violations(live_server, page: Page, lang):
     from tests.booking.helpers import CUSTOMER, add_service, add_technician
 
     base_url, app = live_server
+    app.config["HEATING_MONTHS"] = frozenset(range(1, 13))  # no heating is urgent all year
     with app.app_context():
         add_technician("Jens Albers", add_service())
     found = {}
@@ -387,8 +410,15 @@ def test_booking_pages_have_no_axe_violations(live_server, page: Page, lang):
     check("step 2")
     page.locator("#device_type").fill("Waschmaschine")
     page.locator("#problem").fill("Es riecht nach Gas")
+    expect(page.locator("[data-triage-for] .number")).to_be_visible()
+    check("step 2, an emergency typed")
     page.locator(".form-actions .button").first.click()
-    check("step 3, emergency")
+    expect(page.locator("section.safety-emergency")).to_be_visible()
+    check("step 2, an emergency sent")
+    page.locator("#problem").fill("Heizung ausgefallen, nur noch 15 Grad in der Wohnung")
+    page.locator(".form-actions .button").first.click()
+    expect(page.locator("section.safety-urgent")).to_be_visible()
+    check("step 3, no heating")
     page.locator("input[name=slot]").first.check()
     page.locator(".form-actions .button").first.click()
     check("step 4")

@@ -74,6 +74,7 @@ def _queries(site: Site) -> list[Surface]:
         (None, "/de/suche", ("q", "kategorie", "seite")),
         (None, "/api/search", ("q", "lang", "category", "page")),
         (None, "/api/suggest", ("q", "lang")),
+        (None, "/api/triage", ("text", "lang")),
         (None, "/api/booking/slots", ("service", "postcode", "from", "to")),
         (None, "/api/booking/suggestions", ("q", "lang", "service")),
         (None, "/sprache/de", ("next",)),
@@ -97,6 +98,7 @@ def _queries(site: Site) -> list[Surface]:
         (None, "/de/termin/verwalten/{}"),
         (None, "/de/termin/hilfe/{}"),
         (None, "/{}/"),
+        (None, "/{}/notfall"),
     ]
     return [Surface(role, "GET", url, fields, kind="query") for role, url, fields in get] + [
         Surface(role, "GET", url, ("path",), kind="path") for role, url in paths
