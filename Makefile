@@ -33,10 +33,11 @@ run: $(VENV)/.installed translations
 	$(BIN)/portal run --host $(HOST) --port $(PORT)
 
 ## Serve under gunicorn against DATABASE_URL (default: the SQLite file in instance/);
-## the search index is built on start when missing, and follows the database from then on
+## the search index is built on start when missing, and follows the database from then on;
+## rate limits count across workers (RATELIMIT_STORAGE_URI, or a private Redis it starts)
 serve: $(VENV)/.installed translations
 	$(BIN)/portal db upgrade
-	PORTAL_BIND=$(PORTAL_BIND) $(BIN)/gunicorn --config gunicorn.conf.py
+	PORTAL_BIND=$(PORTAL_BIND) BIN=$(BIN) scripts/serve.sh
 
 node_modules/.installed: package.json package-lock.json | system-packages
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error

@@ -7,6 +7,9 @@ keep the CPUs busy while one worker waits for the database.
 
 import multiprocessing
 import os
+import re
+
+from gunicorn.glogging import Logger
 
 wsgi_app = "portal.wsgi:app"
 bind = os.environ.get("PORTAL_BIND", "127.0.0.1:8000")
@@ -23,3 +26,37 @@ errorlog = "-"
 loglevel = os.environ.get("PORTAL_LOG_LEVEL", "info")
 # Address, request line, status, bytes, milliseconds; behind a proxy set PORTAL_BEHIND_PROXY.
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+
+# A path segment or query value this long is a secret (a manage link's token, an invitation's).
+_SECRET = re.compile(r"(?<=[/=])[A-Za-z0-9_.-]{20,}")
+
+
+class SecretsMaskedLogger(Logger):
+    """The access log without the tokens of private links, which open a customer's data."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        for name in ("r", "U", "q", "f"):
+            if isinstance(atoms.get(name), str):
+                atoms[name] = _SECRET.sub("…", atoms[name])
+        return atoms
+
+
+logger_class = SecretsMaskedLogger
+
+
+def on_starting(server):
+    """Refuse to serve with rate limits that each worker counts for itself: ten wrong
+    passwords a minute would then be ten per worker."""
+    storage = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    if server.cfg.workers > 1 and storage.startswith("memory://"):
+        if os.environ.get("PORTAL_PER_WORKER_LIMITS") != "1":
+            server.log.error(
+                "Rate limits would count per worker (RATELIMIT_STORAGE_URI=%s with %d workers). "
+                "Set RATELIMIT_STORAGE_URI to a Redis that all workers share (make serve starts "
+                "one when redis-server is installed), run one worker (PORTAL_WORKERS=1), or "
+                "accept per-worker counting with PORTAL_PER_WORKER_LIMITS=1.",
+                storage,
+                server.cfg.workers,
+            )
+            raise SystemExit(3)

@@ -25,6 +25,7 @@ from portal.errors import api_error
 from portal.forms import ID_MAX, record_id, whole_number
 from portal.i18n import reject_unknown_language
 from portal.models import Role
+from portal.security import deliberate_visit
 
 bp = Blueprint("search", __name__)
 bp.url_value_preprocessor(reject_unknown_language)
@@ -83,7 +84,8 @@ def results(lang: str):
 def click(lang: str, log_id: int, rank: int, slug: str):
     """Record which result a search led to, then go there."""
     article = catalog.published_by_slug(slug) or abort(404)
-    visitors.remember_search(slug, searching.record_click(log_id, slug, rank))
+    if deliberate_visit():  # another site's link or image counts nothing
+        visitors.remember_search(slug, searching.record_click(log_id, slug, rank))
     anchor = request.args.get("abschnitt", "")
     target = url_for("articles.detail", lang=article.language, slug=slug)
     if re.fullmatch(r"[a-z0-9-]{1,80}", anchor):

@@ -2,8 +2,8 @@
 and which search brought them to an article.
 
 A voter is a random id in a signed, long-lived cookie. Abuse limits and view counts use a keyed
-hash of the client address whose key changes every day, so yesterday's hashes cannot be linked
-to today's and no address can be read back from them.
+hash of the client's network (an IPv6 client's /64) whose key changes with every period, so
+one period's hashes cannot be linked to the next and no address can be read back from them.
 """
 
 import hashlib
@@ -14,6 +14,7 @@ import secrets
 from flask import Response, current_app, request, session
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from portal.extensions import client_network
 from portal.models import utcnow
 
 COOKIE = "visitor"
@@ -29,21 +30,23 @@ def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.secret_key, salt="visitor")
 
 
-def _daily_hash(*parts: str) -> str:
-    key = f"{current_app.secret_key}|{utcnow().date().isoformat()}".encode()
+def _keyed_hash(period: str, *parts: str) -> str:
+    key = f"{current_app.secret_key}|{period}".encode()
     message = "|".join(parts).encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
 
 
 def address_hash() -> str:
-    """Today's hash of the client address, for per-address caps and rate limits."""
-    return _daily_hash("address", request.remote_addr or "")
+    """The hash of the client's network for this period of ``HELPFULNESS_ADDRESS_DAYS``: the
+    cap on votes per address holds that long, not only until midnight."""
+    period = utcnow().date().toordinal() // current_app.config["HELPFULNESS_ADDRESS_DAYS"]
+    return _keyed_hash(f"votes-{period}", "address", client_network())
 
 
 def viewer_key() -> str:
-    """Today's key of a reader (address and browser), so a view counts once a day even for
-    clients that keep no cookies."""
-    return _daily_hash("viewer", request.remote_addr or "", request.user_agent.string)
+    """Today's key of a reader's network, so a view counts once a day, whatever browser name
+    the client sends and whether it keeps cookies."""
+    return _keyed_hash(utcnow().date().isoformat(), "viewer", client_network())
 
 
 def is_bot() -> bool:

@@ -59,8 +59,8 @@ def vote_of(article: Article | ArticleRef, visitor: str) -> ArticleVote | None:
     )
 
 
-def _counts_today(article: Article, address: str) -> bool:
-    """Whether the address still has a share of today's votes for this article to give.
+def _address_has_share(article: Article, address: str) -> bool:
+    """Whether the address (its hash of this period) still has a share of votes to give.
 
     New votes on one article wait for each other (a row lock on PostgreSQL), so two first
     votes from one address cannot both take its last share.
@@ -108,7 +108,7 @@ def _write(
                 article_id=article.id,
                 visitor=visitor,
                 address=address,
-                counted=_counts_today(article, address),
+                counted=_address_has_share(article, address),
             )
             db.session.add(vote)
         _apply(vote, article, ballot, query)

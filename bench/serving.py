@@ -26,9 +26,10 @@ UNLIMITED_RATES = dict.fromkeys(
         "PORTAL_BOOKING_RATE_LIMIT",
         "PORTAL_MANAGE_RATE_LIMIT",
         "PORTAL_BOOKING_API_RATE_LIMIT",
+        "PORTAL_TRIAGE_RATE_LIMIT",
     ),
     "1000000 per minute",
-)
+) | {"PORTAL_PER_WORKER_LIMITS": "1"}  # limits out of the way need no storage the workers share
 
 
 @dataclass

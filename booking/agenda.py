@@ -380,10 +380,7 @@ def change_status(
 
     :raises scheduling.CannotReopen: for a cancelled appointment.
     """
-    if status == appointment.status:
-        return False
-    scheduling.set_status(appointment, status, user, note.strip())
-    return True
+    return scheduling.set_status(appointment, status, user, note.strip())
 
 
 def customer_of(appointment: Appointment) -> dict:

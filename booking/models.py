@@ -173,6 +173,10 @@ class Appointment(db.Model):
     # The triage of device and problem when booked (search.triage): what dispatchers see first.
     urgency: Mapped[str] = mapped_column(String(10), default="normal", server_default="normal")
     urgency_reason: Mapped[str | None] = mapped_column(String(20))
+    # The customer as ``scheduling.customer_keys`` writes them, for the cap on open bookings.
+    email_key: Mapped[str] = mapped_column(String(254), default="", server_default="", index=True)
+    phone_key: Mapped[str] = mapped_column(String(40), default="", server_default="", index=True)
+    address_key: Mapped[str] = mapped_column(String(200), default="", server_default="", index=True)
     manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     reschedule_count: Mapped[int] = mapped_column(Integer, default=0)
     sequence: Mapped[int] = mapped_column(Integer, default=0)

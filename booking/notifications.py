@@ -3,26 +3,22 @@
 import smtplib
 from email.utils import parseaddr
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from booking import calendar, scheduling
 from booking.models import Appointment, Status
-from portal.mail import Attachment, compose, send
+from portal.mail import Attachment, absolute_url, compose, send
 from portal.models import utcnow
 
 KINDS = ("booked", "rescheduled", "cancelled", "reminder")
 
 
 def manage_url(appointment: Appointment) -> str:
-    """The private link, absolute; outside a request (reminders from cron) built on
-    ``PORTAL_BASE_URL``."""
-    values = {"lang": appointment.language, "token": scheduling.manage_token(appointment)}
-    if has_request_context():
-        return url_for("booking.manage", _external=True, **values)
-    with current_app.test_request_context(base_url=current_app.config["PORTAL_BASE_URL"]):
-        return url_for("booking.manage", _external=True, **values)
+    """The private link, absolute, on the configured base URL."""
+    token = scheduling.manage_token(appointment)
+    return absolute_url("booking.manage", lang=appointment.language, token=token)
 
 
 def _subject(kind: str, appointment: Appointment) -> str:

@@ -8,15 +8,18 @@ wins when two requests want the same window at the same moment.
 import functools
 import hashlib
 import hmac
+import re
 import secrets
 import time as clock
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays as public_holidays
+import phonenumbers
 from flask import current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -78,6 +81,23 @@ class CannotReopen(BookingError):
     code = "cannot_reopen"
 
 
+class TooManyOpen(BookingError):
+    """The customer (by e-mail, phone or visit address) has as many open online bookings as
+    one customer may; ``field`` names which matched."""
+
+    code = "too_many_open"
+
+    def __init__(self, field: str):
+        super().__init__(field)
+        self.field = field
+
+
+class NoLongerOpen(BookingError):
+    """The appointment was cancelled or closed by a change that came first."""
+
+    code = "no_longer_open"
+
+
 @dataclass(frozen=True)
 class Customer:
     """What a customer tells us about themselves, the visit and the device."""
@@ -94,6 +114,59 @@ class Customer:
     serial_number: str = ""
     purchase_date: date | None = None
     problem: str = ""
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A customer's photo, checked and re-encoded, to be stored with the booking."""
+
+    content_type: str
+    data: bytes
+    width: int
+    height: int
+
+
+def customer_keys(customer: Customer) -> dict[str, str]:
+    """What makes two bookings one customer's, written so that spelling does not tell them
+    apart: the e-mail address, the phone number as dialled from abroad, the visit address."""
+    try:
+        number = phonenumbers.parse(customer.phone, "DE")
+        phone = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    except phonenumbers.NumberParseException:
+        phone = re.sub(r"\D", "", customer.phone)
+    street = re.sub(r"str(asse|aße|\.)?\b", "str", customer.street.casefold())
+    return {
+        "email_key": customer.email.strip().casefold(),
+        "phone_key": phone,
+        "address_key": customer.postcode + "|" + re.sub(r"[^\w]", "", street),
+    }
+
+
+def _check_open_bookings(keys: dict[str, str], appointment: Appointment) -> None:
+    """Refuse a further online booking of a customer with ``BOOKING_OPEN_PER_CUSTOMER`` open
+    ones already. Counted after the new one is written, so two bookings at once wait for each
+    other (SQLite's write lock; on PostgreSQL a lock per key), and both cannot slip through."""
+    limit = current_app.config["BOOKING_OPEN_PER_CUSTOMER"]
+    for name, value in sorted(keys.items()):
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(
+                text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                {"key": f"booking|{name}|{value}"},
+            )
+    db.session.flush()
+    for name, value in sorted(keys.items()):
+        if not value.strip("|"):
+            continue
+        count = db.session.scalar(
+            select(func.count()).where(
+                getattr(Appointment, name) == value,
+                Appointment.source == "online",
+                Appointment.status.in_(OPEN_STATUSES),
+                Appointment.id != appointment.id,
+            )
+        )
+        if count >= limit:
+            raise TooManyOpen(name.removesuffix("_key"))
 
 
 def assess(device: str, problem: str, language: str, now: datetime | None = None) -> triage.Triage:
@@ -358,13 +431,16 @@ def book(
     source: str = "online",
     user: User | None = None,
     now: datetime | None = None,
+    photos: Sequence[Photo] = (),
 ) -> Appointment:
-    """Book the window with the least busy technician who can take it, or raise WindowTaken."""
+    """Book the window with the least busy technician who can take it, or raise WindowTaken;
+    the photos are written in the same transaction, so a booking never lacks its photos."""
     now = now or utcnow()
     slot = _slot(service, customer.postcode, day, window, now)
     if slot is None:
         raise WindowTaken(f"{day} {window}")
     verdict = assess(customer.device_type, customer.problem, language, now)
+    keys = customer_keys(customer)
     for technician_id in slot.technicians:
         appointment = Appointment(
             reference=_reference(),
@@ -390,14 +466,26 @@ def book(
             consent_at=now if source == "online" else None,
             created_at=now,
             updated_at=now,
+            **keys,
         )
         appointment.manage_token_hash = token_hash(manage_token(appointment))
+        appointment.photos = [
+            AppointmentPhoto(
+                content_type=p.content_type, data=p.data, width=p.width, height=p.height
+            )
+            for p in photos
+        ]
         _place(appointment, technician_id, slot)
         db.session.add(appointment)
         _occupy(appointment, technician_id, slot)
         _log(appointment, "booked", source, user)
         try:
+            if source == "online":
+                _check_open_bookings(keys, appointment)
             db.session.commit()
+        except TooManyOpen:
+            db.session.rollback()
+            raise
         except IntegrityError:
             db.session.rollback()
             continue
@@ -415,6 +503,34 @@ def reschedules_left(appointment: Appointment) -> int:
     return max(0, current_app.config["BOOKING_MAX_RESCHEDULES"] - appointment.reschedule_count)
 
 
+def _locked(appointment: Appointment) -> Appointment:
+    """Wait until no other change of this appointment is under way, then read it as it is now.
+
+    Every change of an appointment starts here, so two of them never interleave: on PostgreSQL
+    a row lock; on SQLite a write, which takes the database's single write lock. The caller's
+    commit or rollback releases it.
+    """
+    fresh = select(Appointment).where(Appointment.id == appointment.id)
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(
+            update(Appointment).where(Appointment.id == appointment.id).values(id=Appointment.id)
+        )
+    else:
+        fresh = fresh.with_for_update()
+    return db.session.execute(fresh.execution_options(populate_existing=True)).scalar_one()
+
+
+def _commit_as_changed() -> None:
+    """Commit, keeping the objects as this change left them: the e-mail that follows tells this
+    change (its time, its SEQUENCE), not one that another request committed a moment later."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
 @_changes_availability
 def reschedule(
     appointment: Appointment,
@@ -423,46 +539,64 @@ def reschedule(
     user: User | None = None,
     now: datetime | None = None,
 ) -> Appointment:
-    """Move an appointment, keeping its technician when that one is free then."""
+    """Move an appointment, keeping its technician when that one is free then.
+
+    :raises NoLongerOpen: when a change that came first cancelled or closed it.
+    """
     now = now or utcnow()
-    if user is None:
-        if not can_change(appointment, now):
+    for attempt in range(len(covering_technicians(appointment.service_type, appointment.postcode))):
+        _locked(appointment)
+        if not appointment.is_open:
+            db.session.rollback()
+            raise NoLongerOpen(appointment.reference)
+        if user is None and not can_change(appointment, now):
+            db.session.rollback()
             raise CutoffPassed(appointment.reference)
-        if not reschedules_left(appointment):
+        if user is None and not reschedules_left(appointment):
+            db.session.rollback()
             raise TooManyReschedules(appointment.reference)
-    slot = _slot(appointment.service_type, appointment.postcode, day, window, now, appointment)
-    if slot is None:
-        raise WindowTaken(f"{day} {window}")
-    before = f"{appointment.day} #{appointment.first_window}"
-    candidates = sorted(slot.technicians, key=lambda tid: tid != appointment.technician_id)
-    for technician_id in candidates:
+        slot = _slot(appointment.service_type, appointment.postcode, day, window, now, appointment)
+        candidates = (
+            sorted(slot.technicians, key=lambda t: t != appointment.technician_id) if slot else []
+        )
+        if attempt >= len(candidates):
+            break
+        before = f"{appointment.day} #{appointment.first_window}"
         db.session.execute(
             delete(OccupiedWindow).where(OccupiedWindow.appointment_id == appointment.id)
         )
-        _place(appointment, technician_id, slot)
-        _occupy(appointment, technician_id, slot)
+        _place(appointment, candidates[attempt], slot)
+        _occupy(appointment, candidates[attempt], slot)
         appointment.reschedule_count += 0 if user else 1
         appointment.sequence += 1
         appointment.reminder_sent_at = None
         appointment.updated_at = now
         _log(appointment, "rescheduled", f"{before} → {slot.day} #{slot.window}", user)
         try:
-            db.session.commit()
+            _commit_as_changed()
         except IntegrityError:
             db.session.rollback()
             continue
         return appointment
+    db.session.rollback()
     raise WindowTaken(f"{day} {window}")
 
 
 @_changes_availability
 def set_status(
     appointment: Appointment, status: Status, user: User | None = None, note: str = ""
-) -> None:
-    """Change the status with an audit entry; a cancelled appointment frees its windows."""
+) -> bool:
+    """Change the status with an audit entry; a cancelled appointment frees its windows.
+    Returns whether it changed (another change may have set it first).
+
+    :raises CannotReopen: for an appointment cancelled, also by a change that came first.
+    """
+    _locked(appointment)
     if status == appointment.status:
-        return
+        db.session.rollback()
+        return False
     if appointment.status == Status.CANCELLED:
+        db.session.rollback()
         raise CannotReopen(appointment.reference)
     detail = f"{appointment.status.value} → {status.value}" + (f": {note}" if note else "")
     appointment.status = status
@@ -473,21 +607,38 @@ def set_status(
             delete(OccupiedWindow).where(OccupiedWindow.appointment_id == appointment.id)
         )
     _log(appointment, "status", detail, user)
-    db.session.commit()
+    _commit_as_changed()
+    return True
 
 
 def cancel(appointment: Appointment, now: datetime | None = None) -> None:
-    """A customer's cancellation through the private link, until the cut-off."""
+    """A customer's cancellation through the private link, until the cut-off.
+
+    :raises NoLongerOpen: when it was cancelled or closed meanwhile.
+    """
+    _locked(appointment)
+    if not appointment.is_open:
+        db.session.rollback()
+        raise NoLongerOpen(appointment.reference)
     if not can_change(appointment, now):
+        db.session.rollback()
         raise CutoffPassed(appointment.reference)
     set_status(appointment, Status.CANCELLED, note="customer")
 
 
 @_changes_availability
 def reassign(appointment: Appointment, technician: Technician, user: User) -> None:
-    """Give the appointment's windows to another technician, if that one has them free."""
+    """Give the appointment's windows to another technician, if that one has them free.
+
+    :raises NoLongerOpen: for an appointment cancelled or closed, also meanwhile.
+    """
+    _locked(appointment)
     if technician.id == appointment.technician_id:
+        db.session.rollback()
         return
+    if not appointment.is_open:
+        db.session.rollback()
+        raise NoLongerOpen(appointment.reference)
     before = appointment.technician.name
     try:
         db.session.execute(

@@ -207,6 +207,9 @@ def reassign(appointment_id: int):
     except scheduling.TechnicianBusy:
         flash(_("%(name)s already has another appointment then.", name=technician.name), "error")
         return back
+    except scheduling.NoLongerOpen:
+        flash(_("Only open appointments can be given to another technician."), "error")
+        return back
     flash(_("The appointment now belongs to %(name)s.", name=technician.name), "success")
     if agenda.unavailable(technician, appointment):
         flash(_("Note: %(name)s is absent or not working then.", name=technician.name), "error")

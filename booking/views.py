@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 
 from booking import notifications, scheduling
 from booking.forms import STEPS, BookingForm, parse_slot
-from booking.models import Appointment, AppointmentPhoto, Deflection, ServiceType
+from booking.models import Appointment, Deflection, ServiceType
 from portal import safety
 from portal.config import SUPPORTED_LANGUAGES
 from portal.errors import api_error
@@ -26,6 +26,7 @@ from portal.extensions import db, limiter
 from portal.forms import record_id, whole_number
 from portal.i18n import reject_unknown_language
 from portal.imaging import ImageError, inspect, without_metadata
+from portal.security import deliberate_visit
 
 bp = Blueprint("booking", __name__)
 bp.url_value_preprocessor(reject_unknown_language)
@@ -171,28 +172,28 @@ def _is_emergency(guide: safety.Guidance | None) -> bool:
     return guide is not None and not guide.can_book
 
 
-def _store_photos(appointment: Appointment, form: BookingForm) -> None:
-    for upload in form.uploads():
-        data, width, height = without_metadata(upload.read())
-        content_type, _, _ = inspect(data, current_app.config["MAX_IMAGE_BYTES"], PHOTO_FORMATS)
-        appointment.photos.append(
-            AppointmentPhoto(content_type=content_type, data=data, width=width, height=height)
-        )
-    db.session.commit()
-
-
-def _photo_problem(form: BookingForm) -> str | None:
+def _prepared_photos(form: BookingForm) -> tuple[list[scheduling.Photo], str | None]:
+    """The photos as they will be stored (re-encoded without metadata), or why one cannot be:
+    every check happens here, before the booking is written, so nothing fails after it."""
+    limit, photos = current_app.config["MAX_IMAGE_BYTES"], []
     for upload in form.uploads():
         try:
-            inspect(upload.read(), current_app.config["MAX_IMAGE_BYTES"], PHOTO_FORMATS)
-        except ImageError as error:
-            return {
-                "too_large": _("A photo is larger than %(mb)d MB.", mb=_max_photo_mb()),
-                "unsupported_type": _("Photos must be JPEG or PNG images."),
-            }.get(str(error), _("A file is not a photo we can read."))
-        finally:
+            inspect(upload.read(), limit, PHOTO_FORMATS)
             upload.seek(0)
-    return None
+            data, width, height = without_metadata(upload.read())
+            content_type, _, _ = inspect(data, limit, PHOTO_FORMATS)  # re-encoding may grow it
+        except ImageError as error:
+            return [], _photo_error(str(error))
+        photos.append(scheduling.Photo(content_type, data, width, height))
+    return photos, None
+
+
+def _photo_error(code: str) -> str:
+    return {
+        "too_large": _("A photo is larger than %(mb)d MB.", mb=_max_photo_mb()),
+        "too_many_pixels": _("A photo has too many pixels. Please send a smaller one."),
+        "unsupported_type": _("Photos must be JPEG or PNG images."),
+    }.get(code, _("A file is not a photo we can read."))
 
 
 def _max_photo_mb() -> int:
@@ -211,7 +212,7 @@ def book(lang: str):
     guide = _guidance(form, lang)
     if _is_emergency(guide):
         return _render(form, 2, lang, 409, guide=guide)
-    problem = _photo_problem(form)
+    photos, problem = _prepared_photos(form)
     if problem:
         form.photos.errors = [problem]
         return _render(form, 4, lang, 400)
@@ -231,7 +232,9 @@ def book(lang: str):
         problem=(form.problem.data or "").strip(),
     )
     try:
-        appointment = scheduling.book(_service(form), customer, day, window, language=lang)
+        appointment = scheduling.book(
+            _service(form), customer, day, window, language=lang, photos=photos
+        )
     except scheduling.NotCovered:
         _step_problems(form, 1)
         return _render(form, 1, lang, 400)
@@ -239,7 +242,17 @@ def book(lang: str):
         form.slot.data = ""
         message = _("This window was just taken. Please choose another one.")
         return _render(form, 3, lang, 409, taken=message)
-    _store_photos(appointment, form)
+    except scheduling.TooManyOpen as error:
+        field = {"email": form.email, "phone": form.phone, "address": form.street}[error.field]
+        field.errors = [
+            _(
+                "You already have %(count)d open appointments with us. Please call us at "
+                "%(phone)s to book another one.",
+                count=current_app.config["BOOKING_OPEN_PER_CUSTOMER"],
+                phone=current_app.config["COMPANY_PHONE"],
+            )
+        ]
+        return _render(form, 4, lang, 409)
     notifications.notify(appointment, "booked")
     flash(_("Your appointment is booked. We have sent you a confirmation by e-mail."), "success")
     token = scheduling.manage_token(appointment)
@@ -276,6 +289,8 @@ def cancel(lang: str, token: str):
         scheduling.cancel(appointment)
     except scheduling.CutoffPassed:
         flash(_("This appointment can no longer be changed online. Please call us."), "error")
+    except scheduling.NoLongerOpen:
+        flash(_("This appointment is already cancelled or closed."), "info")
     else:
         notifications.notify(appointment, "cancelled")
         flash(_("Your appointment is cancelled. We have sent you a confirmation."), "success")
@@ -298,6 +313,9 @@ def reschedule(lang: str, token: str):
             scheduling.reschedule(appointment, *chosen)
         except scheduling.WindowTaken:
             taken, status = _("This window is not free. Please choose another one."), 409
+        except (scheduling.NoLongerOpen, scheduling.CutoffPassed, scheduling.TooManyReschedules):
+            flash(_("This appointment can no longer be moved online. Please call us."), "error")
+            return redirect(url_for("booking.manage", lang=lang, token=token), 303)
         else:
             notifications.notify(appointment, "rescheduled")
             flash(_("Your appointment is moved. We have sent you a confirmation."), "success")
@@ -319,8 +337,12 @@ def deflect(lang: str, slug: str):
     """Note that a customer left the booking for a suggested article, then go there."""
     service = request.args.get("leistung", type=record_id)
     known = db.session.get(ServiceType, service) if service else None
-    db.session.add(Deflection(service_type_id=known.id if known else None, article_slug=slug[:120]))
-    db.session.commit()
+    if deliberate_visit():  # another site's link or image counts nothing
+        article_slug = slug[:120]
+        db.session.add(
+            Deflection(service_type_id=known.id if known else None, article_slug=article_slug)
+        )
+        db.session.commit()
     return redirect(url_for("articles.detail", lang=lang, slug=slug))
 
 

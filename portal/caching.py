@@ -119,7 +119,7 @@ def shared_page(
     name everything the page shows) and handed to each visitor with their own CSRF token and
     ``own`` values: ``render`` writes each key of ``own`` where the visitor's value goes."""
     pages = kept("shared_pages", SHARED_PAGES_KEPT)
-    key = (key, str(get_locale()))
+    key = (key, str(get_locale()), request.host)  # its absolute links name the host
     page = pages.get(key)
     if page is None:
         page = (render(), generate_csrf())

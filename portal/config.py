@@ -3,8 +3,10 @@
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 SUPPORTED_LANGUAGES = ("de", "en")
+LOOPBACK = ("127.0.0.1", "localhost")
 DEFAULT_LANGUAGE = "de"
 
 
@@ -40,6 +42,16 @@ def _engine_options(database_url: str) -> dict:
     return {"pool_pre_ping": True}
 
 
+def _trusted_hosts(base_url: str) -> list[str]:
+    """The hosts requests may name: ``PORTAL_TRUSTED_HOSTS``, else the base URL's host (and
+    loopback's other name when that is loopback, as for ``make run`` and the tests)."""
+    listed = os.environ.get("PORTAL_TRUSTED_HOSTS", "")
+    if listed.strip():
+        return [host.strip() for host in listed.split(",") if host.strip()]
+    host = urlsplit(base_url).hostname or "127.0.0.1"
+    return [host, *LOOPBACK] if host in LOOPBACK else [host]
+
+
 def months(text: str) -> frozenset[int]:
     """``"10-4"`` (October to April) or ``"11,12,1"`` as a set of months."""
     found: set[int] = set()
@@ -64,6 +76,7 @@ SAFETY_ARTICLES = {
 def from_environment(folder: Path) -> dict:
     """Build the configuration mapping for an app whose instance folder is ``folder``."""
     https = _flag("PORTAL_HTTPS")
+    base_url = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder / 'portal.sqlite3'}"
     if database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
@@ -73,6 +86,7 @@ def from_environment(folder: Path) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(database_url),
         "MAX_CONTENT_LENGTH": int(os.environ.get("PORTAL_MAX_REQUEST_BYTES", 8 * 1024 * 1024)),
         "MAX_IMAGE_BYTES": int(os.environ.get("PORTAL_MAX_IMAGE_BYTES", 5 * 1024 * 1024)),
+        "MAX_IMAGE_PIXELS": int(os.environ.get("PORTAL_MAX_IMAGE_PIXELS", 25_000_000)),
         # Tokens live as long as the session: a page revalidated with 304 hours later still works.
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
@@ -99,9 +113,13 @@ def from_environment(folder: Path) -> dict:
         "HELPFULNESS_SEARCH_STRENGTH": float(os.environ.get("PORTAL_HELPFULNESS_STRENGTH", 0.5)),
         "HELPFULNESS_HALF_LIFE_DAYS": float(os.environ.get("PORTAL_HELPFULNESS_HALF_LIFE", 365)),
         "HELPFULNESS_VOTES_PER_ADDRESS": int(os.environ.get("PORTAL_VOTES_PER_ADDRESS", 3)),
+        # How long the cap on votes per address (an IPv6 client's /64) holds.
+        "HELPFULNESS_ADDRESS_DAYS": int(os.environ.get("PORTAL_VOTES_ADDRESS_DAYS", 30)),
         "HELPFULNESS_CACHE_SECONDS": float(os.environ.get("PORTAL_HELPFULNESS_CACHE_SECONDS", 10)),
         "SEARCH_SYNC_SECONDS": float(os.environ.get("PORTAL_SEARCH_SYNC_SECONDS", 2)),
-        "PORTAL_BASE_URL": os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000"),
+        "PORTAL_BASE_URL": base_url,
+        # Any other Host header is refused (400), so no forged host reaches a page or a link.
+        "TRUSTED_HOSTS": _trusted_hosts(base_url),
         "BOOKING_STATE": os.environ.get("PORTAL_BOOKING_STATE", "HH"),
         "BOOKING_WINDOWS": os.environ.get(
             "PORTAL_BOOKING_WINDOWS", "08:00-10:00,10:00-12:00,13:00-15:00,15:00-17:00"
@@ -112,6 +130,8 @@ def from_environment(folder: Path) -> dict:
         "BOOKING_MAX_RESCHEDULES": int(os.environ.get("PORTAL_BOOKING_MAX_RESCHEDULES", 2)),
         "BOOKING_PHOTO_DAYS": int(os.environ.get("PORTAL_BOOKING_PHOTO_DAYS", 30)),
         "BOOKING_RATE_LIMIT": os.environ.get("PORTAL_BOOKING_RATE_LIMIT", "10 per hour"),
+        # Open online bookings one customer (e-mail, phone or visit address) may hold at once.
+        "BOOKING_OPEN_PER_CUSTOMER": int(os.environ.get("PORTAL_BOOKING_OPEN_PER_CUSTOMER", 3)),
         "BOOKING_MANAGE_RATE_LIMIT": os.environ.get("PORTAL_MANAGE_RATE_LIMIT", "60 per hour"),
         "BOOKING_API_RATE_LIMIT": os.environ.get("PORTAL_BOOKING_API_RATE_LIMIT", "120 per minute"),
         "TRIAGE_RATE_LIMIT": os.environ.get("PORTAL_TRIAGE_RATE_LIMIT", "120 per minute"),

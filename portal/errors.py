@@ -1,6 +1,7 @@
 """Error pages in the visitor's language, and JSON errors for the API."""
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
+from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -34,6 +35,8 @@ def render_error(code: int, detail: str | None = None):
     title, message = _messages().get(code, (_("Error"), _("The request failed.")))
     if request.path.startswith("/api/"):
         return jsonify(error=title, reason=detail or message), code
+    if request_ctx.url_adapter is None:  # a Host not trusted: no link can be built for it
+        return Response(f"{title}. {message}", mimetype="text/plain"), code
     return render_template(
         "errors/error.html", code=code, title=title, message=detail or message
     ), code

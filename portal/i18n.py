@@ -16,6 +16,7 @@ from flask import (
 from flask_babel import get_locale
 
 from portal.config import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+from portal.security import deliberate_visit
 
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -62,7 +63,8 @@ def switch(lang: str):
     """Remember a language for pages without one in their URL (staff pages, the root)."""
     if lang not in SUPPORTED_LANGUAGES:
         lang = DEFAULT_LANGUAGE
-    g.remember_language = lang
+    if deliberate_visit():
+        g.remember_language = lang
     return redirect(safe_next(request.args.get("next"), url_for("articles.home", lang=lang)))
 
 

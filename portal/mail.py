@@ -20,6 +20,7 @@ from email.parser import BytesParser
 from email.utils import make_msgid, parseaddr
 from pathlib import Path
 from secrets import token_hex
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app
 
@@ -37,6 +38,16 @@ class Attachment:
     filename: str
     content_type: str
     data: bytes
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """A link for an e-mail, always on ``PORTAL_BASE_URL``: never on the Host a request
+    claimed, which anyone can forge to put another domain into a message we send."""
+    base = urlsplit(current_app.config["PORTAL_BASE_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
+    )
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def compose(

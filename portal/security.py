@@ -1,4 +1,7 @@
-"""Security headers on every response, and a refusal of input no page can take."""
+"""Security headers on every response, a refusal of input no page can take, and telling a
+visitor's own click from a request another site or an image made their browser send."""
+
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request
 from flask_babel import gettext as _
@@ -58,6 +61,17 @@ def _refuse_nul():
     if _contains_nul():
         return render_error(400, _("The request contains a NUL character, which cannot be used."))
     return None
+
+
+def deliberate_visit() -> bool:
+    """Whether the visitor opened this page themselves (a link on this site, a typed address),
+    not a page elsewhere or an ``<img>``: only then may a GET remember a choice or count a
+    click. Browsers say so in Fetch Metadata; without it, a Referer from elsewhere says no."""
+    site, destination = request.headers.get("Sec-Fetch-Site"), request.headers.get("Sec-Fetch-Dest")
+    if site is not None:
+        return site in ("same-origin", "none") and destination in (None, "document")
+    referrer = request.headers.get("Referer")
+    return not referrer or urlsplit(referrer).netloc == request.host
 
 
 def init_app(app: Flask) -> None:

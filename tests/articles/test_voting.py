@@ -1,10 +1,10 @@
 """Voting on articles over HTTP: the form without JavaScript, the JSON endpoint, views."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from articles import authoring, visitors
 from articles.models import Article, ArticleView, ArticleVote
@@ -232,11 +232,42 @@ def test_a_view_counts_once_per_reader_and_day(app, article):
     client = app.test_client()
     for _ in range(3):
         client.get(f"/de/artikel/{article}", headers=browser)
-    # Without cookies either: a fresh client from the same address and browser is the same reader.
+    # Without cookies either: a fresh client from the same address is the same reader, and so
+    # is one that only sends another browser name.
     app.test_client().get(f"/de/artikel/{article}", headers=browser)
-    assert len(_views(app)) == 1
     app.test_client().get(f"/de/artikel/{article}", headers=other)
+    assert len(_views(app)) == 1
+    app.test_client().get(
+        f"/de/artikel/{article}", headers=other, environ_base={"REMOTE_ADDR": "203.0.113.9"}
+    )
     assert len(_views(app)) == 2
+
+
+def test_an_ipv6_client_is_one_reader_and_one_voter_across_its_64(app, article):
+    browser = {"User-Agent": "Mozilla/5.0 Firefox/140.0"}
+    for host in range(1, 9):
+        client = app.test_client()
+        address = {"REMOTE_ADDR": f"2001:db8:1:2::{host:x}"}
+        client.get(f"/de/artikel/{article}", headers=browser, environ_base=address)
+        client.post(f"/de/artikel/{article}/bewertung", data={"vote": "yes"}, environ_base=address)
+    assert len(_views(app)) == 1
+    with app.app_context():
+        counted = db.session.scalar(select(func.count()).where(ArticleVote.counted.is_(True)))
+    assert counted == app.config["HELPFULNESS_VOTES_PER_ADDRESS"]
+
+
+def test_the_cap_on_votes_per_address_outlasts_the_day(app, monkeypatch):
+    start = date.fromordinal(date(2030, 1, 1).toordinal() // 30 * 30)  # a period begins
+
+    def hash_on(day: date) -> str:
+        moment = datetime.combine(day, datetime.min.time(), UTC)
+        monkeypatch.setattr(visitors, "utcnow", lambda: moment)
+        return visitors.address_hash()
+
+    with app.test_request_context(environ_base={"REMOTE_ADDR": "203.0.113.77"}):
+        first = hash_on(start)
+        assert hash_on(start + timedelta(days=29)) == first
+        assert hash_on(start + timedelta(days=30)) != first
 
 
 @pytest.mark.parametrize(

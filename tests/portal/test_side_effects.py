@@ -1,0 +1,63 @@
+"""GET links that remember or count something do so only when the visitor opened them, not
+when another site or an image made the browser send them."""
+
+import pytest
+from sqlalchemy import func, select
+
+from articles import indexing
+from articles.models import SearchQuery
+from booking.models import Deflection
+from portal.extensions import db
+from tests.articles.helpers import publish_article
+
+ELSEWHERE = [
+    {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Dest": "image"},
+    {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Dest": "document"},
+    {"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Dest": "image"},  # an <img> in an article
+    {"Referer": "https://evil.example/page"},  # a browser without Fetch Metadata
+]
+OWN_CLICK = {"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Dest": "document"}
+
+
+@pytest.mark.parametrize("headers", ELSEWHERE)
+def test_a_language_switch_from_elsewhere_changes_no_choice(client, headers):
+    answer = client.get("/sprache/en?next=/de/", headers=headers)
+    assert answer.status_code == 302 and "lang=" not in answer.headers.get("Set-Cookie", "")
+    mine = client.get("/sprache/en?next=/de/", headers=OWN_CLICK)
+    assert "lang=en" in mine.headers["Set-Cookie"]
+
+
+@pytest.fixture
+def searched(app):
+    slug = publish_article(app)
+    with app.app_context():
+        indexing.rebuild(app)
+    client = app.test_client()
+    client.get("/de/suche?q=Tür")
+    with app.app_context():
+        log_id = db.session.scalar(select(SearchQuery.id))
+    return client, log_id, slug
+
+
+def _clicked(app) -> int:
+    with app.app_context():
+        return db.session.scalar(
+            select(func.count()).where(SearchQuery.clicked_slug.is_not(None))
+        )
+
+
+@pytest.mark.parametrize("headers", ELSEWHERE)
+def test_a_result_click_fired_from_elsewhere_is_not_counted(app, searched, headers):
+    client, log_id, slug = searched
+    answer = client.get(f"/de/suche/treffer/{log_id}/1/{slug}", headers=headers)
+    assert answer.status_code == 302 and _clicked(app) == 0
+    client.get(f"/de/suche/treffer/{log_id}/1/{slug}", headers=OWN_CLICK)
+    assert _clicked(app) == 1
+
+
+@pytest.mark.parametrize("headers", ELSEWHERE)
+def test_a_deflection_fired_from_elsewhere_is_not_counted(app, client, headers):
+    assert client.get("/de/termin/hilfe/tuer-klemmt", headers=headers).status_code == 302
+    client.get("/de/termin/hilfe/tuer-klemmt", headers=OWN_CLICK)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Deflection)) == 1
