@@ -49,14 +49,14 @@ def on_starting(server):
     """Refuse to serve with rate limits that each worker counts for itself: ten wrong
     passwords a minute would then be ten per worker."""
     storage = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    if server.cfg.workers > 1 and storage.startswith("memory://"):
-        if os.environ.get("PORTAL_PER_WORKER_LIMITS") != "1":
-            server.log.error(
-                "Rate limits would count per worker (RATELIMIT_STORAGE_URI=%s with %d workers). "
-                "Set RATELIMIT_STORAGE_URI to a Redis that all workers share (make serve starts "
-                "one when redis-server is installed), run one worker (PORTAL_WORKERS=1), or "
-                "accept per-worker counting with PORTAL_PER_WORKER_LIMITS=1.",
-                storage,
-                server.cfg.workers,
-            )
-            raise SystemExit(3)
+    per_worker = server.cfg.workers > 1 and storage.startswith("memory://")
+    if per_worker and os.environ.get("PORTAL_PER_WORKER_LIMITS") != "1":
+        server.log.error(
+            "Rate limits would count per worker (RATELIMIT_STORAGE_URI=%s with %d workers). "
+            "Set RATELIMIT_STORAGE_URI to a Redis that all workers share (make serve starts "
+            "one when redis-server is installed), run one worker (PORTAL_WORKERS=1), or "
+            "accept per-worker counting with PORTAL_PER_WORKER_LIMITS=1.",
+            storage,
+            server.cfg.workers,
+        )
+        raise SystemExit(3)

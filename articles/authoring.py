@@ -17,7 +17,14 @@ from articles.models import (
     Status,
     Tag,
 )
-from articles.rendering import render_markdown
+from articles.rendering import (
+    MAX_BLOCKS,
+    MAX_LINES,
+    MAX_NESTING,
+    Rendered,
+    markup_problem,
+    render_markdown,
+)
 from articles.slugs import slugify
 from portal.config import SUPPORTED_LANGUAGES
 from portal.extensions import db
@@ -26,6 +33,19 @@ from portal.models import User, utcnow
 CATEGORY_NAME_MAX = 80
 TAG_MAX = 60
 TAGS_PER_ARTICLE = 20
+MARKUP_MESSAGES = {
+    "lines": _l("At most %(max)s lines.", max=MAX_LINES),
+    "blocks": _l("At most %(max)s paragraphs.", max=MAX_BLOCKS),
+    "nesting": _l("Lists and quotes may be nested at most %(max)s levels deep.", max=MAX_NESTING),
+    "brackets": _l(
+        "Too many square brackets in one paragraph: split the paragraph, or write brackets that"
+        " are not links as \\[."
+    ),
+    "markers": _l(
+        "Too many formatting marks (* _ ` \\ & <) in one paragraph: split the paragraph."
+    ),
+    "tags": _l("Too many HTML tags for a text of this length: use Markdown instead of HTML."),
+}
 
 
 class ContentError(ValueError):
@@ -61,6 +81,9 @@ class Content:
             raise ContentError("summary", _l("At most %(max)s characters.", max=SUMMARY_MAX))
         if len(body) > BODY_MAX:
             raise ContentError("body", _l("At most %(max)s characters.", max=BODY_MAX))
+        problem = markup_problem(body)
+        if problem:
+            raise ContentError("body", MARKUP_MESSAGES[problem])
         if self.language not in SUPPORTED_LANGUAGES:
             raise ContentError("language", _l("Unknown language."))
         return Content(
@@ -71,6 +94,21 @@ class Content:
             summary=summary,
             tags=normalise_tags(self.tags),
         )
+
+
+def checked_rendering(body: str) -> Rendered:
+    """Render a body that may be saved, or raise ContentError: its images must come from the
+    portal's image library."""
+    rendered = render_markdown(body)
+    if rendered.foreign_images:
+        raise ContentError(
+            "body",
+            _l(
+                "Images must come from the image library; upload this one there: %(src)s",
+                src=rendered.foreign_images[0],
+            ),
+        )
+    return rendered
 
 
 def category_parts(path: str) -> list[str]:
@@ -157,6 +195,7 @@ def save(
 ) -> ArticleRevision | None:
     """Save the editor's text as a new revision; None when nothing changed. The caller commits."""
     content = content.normalised()
+    rendered = checked_rendering(content.body)
     if article.language != content.language:
         article.language = content.language
     article.category = ensure_category(content.language, content.category)
@@ -164,7 +203,6 @@ def save(
     new = (content.title, content.summary, content.body, content.category, content.tags)
     if new == _snapshot(article):
         return None
-    rendered = render_markdown(content.body)
     number = (
         db.session.scalar(
             select(func.max(ArticleRevision.number)).where(ArticleRevision.article_id == article.id)

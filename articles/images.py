@@ -8,15 +8,20 @@ from sqlalchemy import select
 from articles.models import Image
 from articles.slugs import slugify
 from portal.extensions import db
-from portal.imaging import inspect
+from portal.imaging import inspect, without_metadata
 from portal.models import User
 
 EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
 
 
-def store_image(data: bytes, filename: str, uploader: User | None, max_bytes: int) -> Image:
-    """Check and keep an uploaded image; raise ImageError saying what is wrong. Caller commits."""
-    content_type, width, height = inspect(data, max_bytes)
+def store_image(
+    data: bytes, filename: str, uploader: User | None, max_bytes: int, max_pixels: int
+) -> Image:
+    """Check an uploaded image and keep it re-encoded without its metadata (a phone photo's
+    EXIF names the place it was taken); raise ImageError saying what is wrong. Caller commits."""
+    inspect(data, max_bytes, max_pixels)
+    data, _, _ = without_metadata(data)
+    content_type, width, height = inspect(data, max_bytes, max_pixels)  # re-encoding may grow it
     stem = slugify(PurePath(filename or "bild").stem, max_length=60) or "bild"
     image = Image(
         key=secrets.token_urlsafe(12),

@@ -1,5 +1,6 @@
 """Import and export of articles as Markdown files with YAML front matter (docs-as-code)."""
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,13 +10,25 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from articles import authoring
-from articles.models import Article, Status
+from articles.models import BODY_MAX, Article, Status
 from articles.slugs import slugify
 from portal.extensions import db
 
 DEMO_FOLDER = Path(__file__).resolve().parent / "demo"
 FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(?P<meta>.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
 IMPORT_MESSAGE = "Imported"
+FRONT_MATTER_MAX = 20_000
+FILE_MAX_BYTES = 4 * BODY_MAX + FRONT_MATTER_MAX  # UTF-8 takes at most four bytes a character
+
+
+class FrontMatterLoader(yaml.SafeLoader):
+    """Safe YAML without aliases: front matter needs none, and a few lines of aliases can
+    expand to gigabytes."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.YAMLError("aliases (*name) are not allowed")
+        return super().compose_node(parent, index)
 
 
 class ImportFileError(ValueError):
@@ -52,10 +65,14 @@ def parse(text: str) -> ArticleFile:
     match = FRONT_MATTER.match(text)
     if not match:
         raise ImportFileError("no YAML front matter (the file must start with a line '---')")
+    if len(match.group("meta") or "") > FRONT_MATTER_MAX:
+        raise ImportFileError(f"the front matter is longer than {FRONT_MATTER_MAX:,} characters")
     try:
-        meta = yaml.safe_load(match.group("meta") or "") or {}
+        meta = yaml.load(match.group("meta") or "", Loader=FrontMatterLoader) or {}  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as error:
         raise ImportFileError(f"invalid YAML front matter: {error}") from None
+    except RecursionError:
+        raise ImportFileError("invalid YAML front matter: nested too deeply") from None
     if not isinstance(meta, dict):
         raise ImportFileError("the front matter must be a mapping of keys to values")
     for key in ("title", "category"):
@@ -106,8 +123,38 @@ def _apply_status(article: Article, status: Status) -> None:
         authoring.unpublish(article)
 
 
-def _import_one(parsed: ArticleFile) -> tuple[str, Article]:
-    slug = parsed.slug or authoring.unique_slug(parsed.content.title)
+def _slug_for(parsed: ArticleFile, claimed: set[str]) -> str:
+    """The slug of a file: its own, else that of the article with its title and language that
+    this import has not matched yet, so that importing a folder twice changes nothing."""
+    if parsed.slug:
+        return parsed.slug
+    base = slugify(parsed.content.title) or "artikel"
+    for number in itertools.count(1):
+        candidate = base if number == 1 else f"{base}-{number}"
+        if candidate in claimed:
+            continue
+        holder = db.session.scalar(select(Article).where(Article.slug == candidate))
+        if holder is None or (
+            holder.language == parsed.content.language
+            and holder.latest is not None
+            and holder.latest.title == parsed.content.title
+        ):
+            return candidate
+
+
+def _read(path: Path, root: Path) -> str:
+    """The text of one file below ``root``; raise ImportFileError for what must not be read."""
+    if not path.resolve().is_relative_to(root):
+        raise ImportFileError("a link to a file outside the folder; not read")
+    if path.stat().st_size > FILE_MAX_BYTES:
+        raise ImportFileError(f"larger than {FILE_MAX_BYTES:,} bytes")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ImportFileError("not UTF-8 text") from None
+
+
+def _import_one(parsed: ArticleFile, slug: str) -> tuple[str, Article]:
     article = db.session.scalar(select(Article).where(Article.slug == slug))
     if article is None:
         article = authoring.create_article(parsed.content, None, slug=slug, message=IMPORT_MESSAGE)
@@ -128,21 +175,25 @@ def _import_one(parsed: ArticleFile) -> tuple[str, Article]:
 def import_directory(folder: Path) -> ImportReport:
     """Import every ``*.md`` below ``folder``; a bad file is reported and the rest goes on."""
     report = ImportReport()
+    root = Path(folder).resolve()
     translations: list[tuple[str, str, str]] = []
+    claimed: set[str] = set()
     for path in sorted(Path(folder).rglob("*.md")):
         name = str(path.relative_to(folder))
         try:
-            parsed = parse(path.read_text(encoding="utf-8"))
-            outcome, article = _import_one(parsed)
+            parsed = parse(_read(path, root))
+            slug = _slug_for(parsed, claimed)
+            outcome, article = _import_one(parsed, slug)
             db.session.commit()
-        except UnicodeDecodeError:
+        except authoring.ContentError as error:
             db.session.rollback()
-            report.failed.append((name, "not UTF-8 text"))
+            report.failed.append((name, f"'{error.field}': {error.message}"))
             continue
-        except (ImportFileError, SQLAlchemyError) as error:
+        except (ImportFileError, SQLAlchemyError, OSError) as error:
             db.session.rollback()
             report.failed.append((name, str(error).splitlines()[0]))
             continue
+        claimed.add(slug)
         setattr(report, outcome, getattr(report, outcome) + 1)
         if parsed.translation:
             translations.append((name, article.slug, parsed.translation))

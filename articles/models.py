@@ -27,7 +27,7 @@ from portal.models import User, UTCDateTime, utcnow, value_enum
 
 TITLE_MAX = 200
 SUMMARY_MAX = 300
-BODY_MAX = 200_000
+BODY_MAX = 100_000
 
 
 class Status(enum.StrEnum):

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from articles import catalog, ranking
 from articles.indexing import rebuild_in_background, rebuilding, search_index
 from articles.models import Article, SearchQuery, SynonymList
-from portal import safety
+from portal import audit, safety
 from portal.caching import for_a_while, forget, kept
 from portal.config import SUPPORTED_LANGUAGES
 from portal.extensions import db
@@ -66,11 +66,16 @@ def save_synonyms(texts: dict[str, str], user: User | None) -> dict[str, list[Sy
     errors = {language: Synonyms.parse(text, language)[1] for language, text in texts.items()}
     if any(errors.values()):
         return errors
+    changed = []
     for language, text in texts.items():
+        if text != synonym_text(language):
+            changed.append(language)
         stored = db.session.get(SynonymList, language) or SynonymList(language=language)
         stored.text, stored.updated_at = text, utcnow()
         stored.updated_by_id = user.id if user else None
         db.session.add(stored)
+    if changed:
+        audit.record(user, "synonyms.changed", ", ".join(changed))
     db.session.commit()
     forget(SYNONYMS)
     return {}

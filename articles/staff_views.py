@@ -22,6 +22,7 @@ from articles.forms import ArticleForm, ImageUploadForm
 from articles.images import recent_images, store_image
 from articles.models import BODY_MAX, Article, ArticleRevision, Category, Status
 from articles.rendering import render_markdown
+from portal import audit
 from portal.auth import role_required
 from portal.extensions import db
 from portal.forms import ConfirmForm, record_id
@@ -35,6 +36,15 @@ STATUS_ACTIONS = {
     "unpublish": authoring.unpublish,
     "archive": authoring.archive,
 }
+AUDITED = {
+    "publish": "article.published",
+    "unpublish": "article.unpublished",
+    "archive": "article.archived",
+}
+
+
+def _audit(action: str, article: Article) -> None:
+    audit.record(current_user, AUDITED[action], f"{article.slug} ({article.language})")
 
 
 def _article(article_id: int) -> Article:
@@ -87,6 +97,7 @@ def _save_from_form(form: ArticleForm, article: Article | None) -> Article | Non
         return None
     if action == "publish":
         authoring.publish(article)
+        _audit("publish", article)
     db.session.commit()
     flash(_("Article published.") if action == "publish" else _("Draft saved."), "success")
     return article
@@ -167,6 +178,7 @@ def change_status(article_id: int):
     if not ConfirmForm().validate_on_submit() or action is None:
         abort(400)
     action(article)
+    _audit(request.form["action"], article)
     db.session.commit()
     flash(_("Status changed."), "success")
     return redirect(url_for("editor.edit", article_id=article.id))
@@ -230,6 +242,7 @@ def images():
                 upload.filename,
                 current_user,
                 current_app.config["MAX_IMAGE_BYTES"],
+                current_app.config["MAX_IMAGE_PIXELS"],
             )
         except ImageError as error:
             message = str(IMAGE_ERRORS[str(error)])

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import holidays as public_holidays
 import phonenumbers
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -36,13 +37,20 @@ from booking.models import (
     Status,
     Technician,
 )
-from portal import safety
+from portal import audit, safety
 from portal.caching import kept
 from portal.extensions import db
 from portal.models import User, utcnow
 from search import triage
 
 TIMEZONE = ZoneInfo("Europe/Berlin")
+for _action, _label in (
+    ("booked", _l("Appointment booked by phone")),
+    ("rescheduled", _l("Appointment moved")),
+    ("status", _l("Appointment status changed")),
+    ("reassigned", _l("Appointment given to another technician")),
+):
+    audit.describe(f"appointment.{_action}", _label)
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 OFFERS = "booking.offers"
 OFFERS_KEPT = 1000
@@ -374,9 +382,12 @@ def _reference() -> str:
 
 
 def _log(appointment: Appointment, action: str, detail: str = "", user: User | None = None):
+    """The appointment's own history; a change by staff goes into the staff audit log too."""
     appointment.events.append(
         AppointmentEvent(action=action, detail=detail[:500], user_id=user.id if user else None)
     )
+    if user is not None:
+        audit.record(user, f"appointment.{action}", appointment.reference, detail)
 
 
 def _occupy(appointment: Appointment, technician_id: int, slot: availability.Slot) -> None:

@@ -175,13 +175,15 @@ def _is_emergency(guide: safety.Guidance | None) -> bool:
 def _prepared_photos(form: BookingForm) -> tuple[list[scheduling.Photo], str | None]:
     """The photos as they will be stored (re-encoded without metadata), or why one cannot be:
     every check happens here, before the booking is written, so nothing fails after it."""
-    limit, photos = current_app.config["MAX_IMAGE_BYTES"], []
+    limit, pixels = current_app.config["MAX_IMAGE_BYTES"], current_app.config["MAX_IMAGE_PIXELS"]
+    photos = []
     for upload in form.uploads():
         try:
-            inspect(upload.read(), limit, PHOTO_FORMATS)
+            inspect(upload.read(), limit, pixels, PHOTO_FORMATS)
             upload.seek(0)
             data, width, height = without_metadata(upload.read())
-            content_type, _, _ = inspect(data, limit, PHOTO_FORMATS)  # re-encoding may grow it
+            # Re-encoding may grow it.
+            content_type, _, _ = inspect(data, limit, pixels, PHOTO_FORMATS)
         except ImageError as error:
             return [], _photo_error(str(error))
         photos.append(scheduling.Photo(content_type, data, width, height))

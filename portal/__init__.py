@@ -7,11 +7,22 @@ from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from portal import accounts, api_docs, assets, auth, errors, i18n, safety, security
+from portal import (
+    accounts,
+    api_docs,
+    assets,
+    audit_views,
+    auth,
+    errors,
+    i18n,
+    profile,
+    safety,
+    security,
+    sessions,
+)
 from portal.config import from_environment, instance_path
 from portal.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from portal.forms import ID_MAX
-from portal.models import User
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -56,7 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
-    login_manager.user_loader(lambda user_id: db.session.get(User, int(user_id)))
+    sessions.init_app(app)
 
     app.jinja_env.add_extension("jinja2.ext.do")
     i18n.init_app(app)
@@ -67,6 +78,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(accounts.bp)
+    app.register_blueprint(profile.bp)
+    app.register_blueprint(audit_views.bp)
     app.register_blueprint(api_docs.bp)
 
     import articles

@@ -8,9 +8,9 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 from sqlalchemy import select
 
-from portal import create_app
+from portal import audit, create_app, passwords
 from portal.extensions import db
-from portal.models import Role, User, create_user, user_by_email
+from portal.models import Role, User, create_user, normalise_email, user_by_email
 
 DEMO_ADMIN_EMAIL = "admin@portal.example"
 
@@ -44,9 +44,11 @@ def create_user_command(email: str, role: str, name: str, password: str):
     """Create a staff account."""
     if user_by_email(email):
         raise click.ClickException(f"An account for {email} exists already.")
-    if len(password) < 12:
-        raise click.ClickException("The password needs at least 12 characters.")
+    problem = passwords.problem(password, email)
+    if problem:
+        raise click.ClickException(str(problem))
     create_user(email, name or email.split("@")[0], Role(role), password)
+    audit.record(None, "account.created", normalise_email(email), role)
     db.session.commit()
     click.echo(f"Created {role} account {email}.")
 

@@ -104,6 +104,16 @@ def from_environment(folder: Path) -> dict:
         "RATELIMIT_STRATEGY": "moving-window",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("PORTAL_LOGIN_RATE_LIMIT", "10 per minute"),
+        # Staff accounts: sessions, links in e-mails, two-factor codes (see portal/sessions.py).
+        "STAFF_IDLE_MINUTES": float(os.environ.get("PORTAL_STAFF_IDLE_MINUTES", 60)),
+        "REMEMBER_DAYS": float(os.environ.get("PORTAL_REMEMBER_DAYS", 14)),
+        "INVITATION_HOURS": float(os.environ.get("PORTAL_INVITATION_HOURS", 72)),
+        "PASSWORD_RESET_MINUTES": float(os.environ.get("PORTAL_PASSWORD_RESET_MINUTES", 60)),
+        "PASSWORD_RESET_RATE_LIMIT": os.environ.get(
+            "PORTAL_PASSWORD_RESET_RATE_LIMIT", "5 per hour"
+        ),
+        "TWO_FACTOR_RATE_LIMIT": os.environ.get("PORTAL_2FA_RATE_LIMIT", "5 per minute"),
+        "ADMIN_2FA_REQUIRED": _flag("PORTAL_ADMIN_2FA_REQUIRED"),
         "VOTE_RATE_LIMIT": os.environ.get("PORTAL_VOTE_RATE_LIMIT", "30 per minute; 300 per day"),
         "VOTE_VISITOR_RATE_LIMIT": os.environ.get(
             "PORTAL_VOTE_VISITOR_RATE_LIMIT", "10 per minute"

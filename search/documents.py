@@ -46,6 +46,7 @@ class Hit:
     snippet: str
     anchor: str | None
     score: float
+    coverage: float = 1.0  # the share of what was asked that the article contains
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,8 @@ def _run(
     collected = found.scored_length()
     total = collected if collected < limit else max(found.estimated_length(), collected)
     hits = []
-    for _, score, hit in ranked[(page - 1) * per_page : page * per_page]:
+    units = max(1, len(built.units))
+    for matched, score, hit in ranked[(page - 1) * per_page : page * per_page]:
         fields = hit.fields()
         text, anchor = snippet(
             fields["sections"], fields["summary_text"], built.matcher, built.matcher.wanted
@@ -84,6 +85,7 @@ def _run(
                 snippet=text,
                 anchor=anchor,
                 score=round(score, 4),
+                coverage=matched / units if built.partial else 1.0,
             )
         )
     return total, hits

@@ -29,6 +29,9 @@ GENEROUS_LIMITS = dict.fromkeys(
         "BOOKING_RATE_LIMIT",
         "BOOKING_MANAGE_RATE_LIMIT",
         "BOOKING_API_RATE_LIMIT",
+        "TRIAGE_RATE_LIMIT",
+        "PASSWORD_RESET_RATE_LIMIT",
+        "TWO_FACTOR_RATE_LIMIT",
     ),
     "1000000 per minute",
 )

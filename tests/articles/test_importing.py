@@ -169,3 +169,57 @@ def test_cli_import_reports_counts_and_fails_on_bad_files(app, tmp_path):
     assert result.exit_code == 1
     result = app.test_cli_runner().invoke(args=["articles", "export", str(tmp_path / "out")])
     assert result.exit_code == 0 and (tmp_path / "out/de/fehler-e18.md").exists()
+
+
+NO_SLUG = GOOD.replace("slug: fehler-e18\n", "")
+
+
+def test_files_without_a_slug_are_imported_again_without_copies(app_ctx, tmp_path):
+    write(tmp_path, "a.md", NO_SLUG)
+    write(tmp_path, "b.md", NO_SLUG.replace("verstopft", "voll"))  # the same title twice
+    first = import_directory(tmp_path)
+    again = import_directory(tmp_path)
+    assert (first.created, first.failed) == (2, [])
+    assert (again.created, again.updated, again.unchanged, again.failed) == (0, 0, 2, [])
+    slugs = db.session.scalars(select(Article.slug).order_by(Article.slug)).all()
+    assert slugs == [
+        "fehler-e18-wasser-wird-nicht-abgepumpt",
+        "fehler-e18-wasser-wird-nicht-abgepumpt-2",
+    ]
+
+
+def test_a_link_to_a_file_outside_the_folder_is_not_read(app_ctx, tmp_path):
+    secret = write(tmp_path / "elsewhere", "secret.md", GOOD.replace("verstopft", "GEHEIM"))
+    folder = tmp_path / "import"
+    write(folder, "good.md", GOOD.replace("fehler-e18", "gut"))
+    (folder / "link.md").symlink_to(secret)
+    (folder / "linked-folder").symlink_to(secret.parent, target_is_directory=True)
+    report = import_directory(folder)
+    assert report.created == 1
+    assert "outside the folder" in dict(report.failed)["link.md"]
+    bodies = db.session.scalars(select(ArticleRevision.body)).all()
+    assert not any("GEHEIM" in body for body in bodies)
+
+
+def test_yaml_aliases_and_oversized_front_matter_are_refused(app_ctx, tmp_path):
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+        for i in range(8)
+    )
+    write(tmp_path, "aliases.md", f"---\ntitle: X\ncategory: A\n{bomb}---\nText")
+    write(tmp_path, "huge.md", "---\ntitle: X\ncategory: A\nsummary: " + "x" * 30_000 + "\n---\nT")
+    write(tmp_path, "deep.md", "---\ntitle: X\ncategory: A\ntags: " + "[" * 5000 + "\n---\nT")
+    write(tmp_path, "brackets.md", "---\ntitle: Klammern\ncategory: A\n---\n" + "[" * 5000)
+    write(tmp_path, "good.md", GOOD)
+    report = import_directory(tmp_path)
+    failed = dict(report.failed)
+    assert report.created == 1 and set(failed) == {
+        "aliases.md",
+        "huge.md",
+        "deep.md",
+        "brackets.md",
+    }
+    assert "aliases" in failed["aliases.md"]
+    assert "longer than 20,000" in failed["huge.md"]
+    assert "YAML" in failed["deep.md"]
+    assert "'body'" in failed["brackets.md"] and "brackets" in failed["brackets.md"]

@@ -1,4 +1,6 @@
 import io
+import struct
+import zlib
 
 from PIL import Image as PILImage
 from sqlalchemy import select
@@ -166,3 +168,62 @@ def test_fake_and_oversized_images_are_refused(make_app, staff):
 def test_new_article_from_a_search_gap_prefills_the_title(editor_client):
     page = editor_client.get("/staff/articles/new?title=Trockner+riecht").get_data(as_text=True)
     assert 'value="Trockner riecht"' in page
+
+
+def _photo_with_location(kind: str) -> bytes:
+    exif = PILImage.Exif()
+    exif[0x010F] = "CameraMaker"
+    exif[0x8825] = {2: (53.0, 33.0, 0.0)}
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (40, 30), "blue").save(buffer, kind, exif=exif)
+    return buffer.getvalue()
+
+
+def test_uploaded_images_lose_their_camera_and_location(app, editor_client):
+    for kind in ("JPEG", "PNG", "WEBP"):
+        original = _photo_with_location(kind)
+        assert b"CameraMaker" in original
+        response = editor_client.post(
+            "/staff/articles/images",
+            data={"image": (io.BytesIO(original), f"foto.{kind.lower()}"), "alt": "Foto"},
+            headers={"Accept": "application/json"},
+        )
+        assert response.status_code == 201, kind
+        served = app.test_client().get(response.json["url"]).data
+        assert b"CameraMaker" not in served, kind
+        assert not PILImage.open(io.BytesIO(served)).getexif(), kind
+
+
+def _claimed_size_png(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims ``width`` x ``height`` pixels."""
+    data = bytearray(_png((1, 1)))
+    header = struct.pack(">II", width, height) + data[24:29]
+    data[16:29] = header
+    data[29:33] = struct.pack(">I", zlib.crc32(b"IHDR" + header))
+    return bytes(data)
+
+
+def test_images_claiming_too_many_pixels_are_refused_before_decoding(make_app, staff):
+    client = make_app(MAX_IMAGE_PIXELS=1_000_000).test_client()
+    login(client, staff["editor"])
+    for claimed in (_claimed_size_png(2000, 2000), _claimed_size_png(60_000, 60_000)):
+        assert len(claimed) < 100
+        answer = client.post(
+            "/staff/articles/images",
+            data={"image": (io.BytesIO(claimed), "bombe.png")},
+            headers={"Accept": "application/json"},
+        )
+        assert answer.status_code == 400 and "zu viele Pixel" in answer.json["error"]
+
+
+def test_saving_an_article_with_an_image_from_elsewhere_says_why(editor_client):
+    page = post_article(
+        editor_client, body="Siehe ![Zähler](https://tracker.example/p.gif)", action="draft"
+    ).get_data(as_text=True)
+    assert "Bildverwaltung" in page and "tracker.example/p.gif" in page
+    assert 'value="Trockner piept"' in page
+
+
+def test_saving_a_body_that_would_render_slowly_says_why(editor_client):
+    page = post_article(editor_client, body="[" * 3000, action="draft").get_data(as_text=True)
+    assert "eckige Klammern" in page and 'value="Trockner piept"' in page

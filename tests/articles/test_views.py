@@ -1,3 +1,5 @@
+import re
+
 from sqlalchemy import select
 
 from articles import authoring
@@ -98,3 +100,25 @@ def test_search_query_is_reflected_escaped(client):
     page = client.get("/de/suche?q=<script>alert(1)</script>").get_data(as_text=True)
     assert "<script>alert(1)" not in page
     assert "„&lt;script&gt;alert(1)&lt;/script&gt;“" in page
+
+
+def _ids(page: str) -> list[str]:
+    return re.findall(r'\sid="([^"]+)"', page)
+
+
+def test_no_heading_of_an_article_takes_an_id_the_page_uses(app, client, staff):
+    from tests.conftest import login
+
+    pages = [client.get(f"/de/artikel/{publish_article(app, title='Erster Artikel')}").data]
+    login(client, staff["editor"])
+    pages.append(client.get(f"/de/artikel/{publish_article(app, title='Zweiter')}").data)
+    page_ids = {name for page in pages for name in _ids(page.decode())} - {"ursache", "loesung"}
+    assert {"main", "feedback", "article-title"} <= page_ids
+    body = "\n\n".join(f"## {name}\n\nText." for name in sorted(page_ids))
+    body += "\n\n" + "".join(f'<h3 id="{name}">{name}</h3>\n' for name in sorted(page_ids))
+    for signed_in in (True, False):
+        if not signed_in:
+            client.post("/staff/logout")
+        slug = publish_article(app, title=f"Alle Ids {signed_in}", body=body)
+        ids = _ids(client.get(f"/de/artikel/{slug}").get_data(as_text=True))
+        assert len(ids) == len(set(ids)), sorted(name for name in ids if ids.count(name) > 1)

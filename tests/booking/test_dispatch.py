@@ -24,7 +24,7 @@ from booking.models import (
 )
 from portal.extensions import db
 from portal.mail import outbox_folder, read_outbox
-from portal.models import user_by_email
+from portal.models import AuditEntry, user_by_email
 from tests.conftest import login, sql_statements
 
 SHIFTS = ((time(8), time(12)), (time(13), time(17)))
@@ -252,6 +252,19 @@ def test_status_change_is_logged_and_cancelling_frees_the_window(app, plan, disp
 
     dispatcher.post(url, data={"status": "confirmed"})
     assert stored(app, appointment.id).status is Status.CANCELLED
+
+
+def test_appointment_changes_by_staff_reach_the_staff_audit_log(app, plan, dispatcher, staff):
+    appointment = book(app, plan, window=0)
+    dispatcher.post(f"/staff/termine/{appointment.id}/status", data={"status": "confirmed"})
+    with app.app_context():
+        [entry] = db.session.scalars(select(AuditEntry)).all()
+        assert (entry.action, entry.target) == ("appointment.status", appointment.reference)
+        assert entry.actor_id == user_by_email(staff["dispatcher"]).id
+    admin = app.test_client()
+    login(admin, staff["admin"])
+    page = admin.get("/staff/audit/").get_data(as_text=True)
+    assert "Terminstatus geändert" in page and appointment.reference in page
 
 
 def test_status_change_refuses_an_unknown_status(app, plan, dispatcher):

@@ -14,8 +14,10 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
+from portal import audit as audit_log
+from portal import tokens
 from portal.extensions import db
-from portal.models import Role, create_user
+from portal.models import Role, TokenPurpose, create_user, invite_user
 from tests.articles.helpers import publish_article
 from tests.conftest import PASSWORD, once
 
@@ -36,6 +38,12 @@ CUSTOMER_PAGES = [
     "/{lang}/termin/verwalten/{token}",
     "/{lang}/termin/verwalten/{token}/verschieben",
     "/staff/login",
+    "/staff/login/code",
+    "/staff/password/forgot",
+    "/staff/password/reset/{reset}",
+    "/staff/password/reset/x",
+    "/staff/invitation/{invite}",
+    "/staff/invitation/x",
 ]
 STAFF_PAGES = [
     "/staff/",
@@ -48,6 +56,10 @@ STAFF_PAGES = [
     "/staff/users/",
     "/staff/users/new",
     "/staff/users/1",
+    "/staff/account/",
+    "/staff/account/password",
+    "/staff/account/two-factor",
+    "/staff/audit/",
     "/staff/search/",
     "/staff/search/synonyms",
     "/staff/feedback/",
@@ -74,6 +86,8 @@ STATUS = {
     "/{lang}/artikel/gibt-es-nicht": 404,
     "/staff/termine/999999": 404,
     "/staff/termine/export.csv?von=gestern": 400,  # the CSV export's error page is HTML
+    "/staff/password/reset/x": 404,  # a used, expired or forged link
+    "/staff/invitation/x": 404,
 }
 # What each of these pages must show, so the check sees the state it is meant to see.
 SHOWS = {
@@ -89,6 +103,10 @@ SHOWS = {
     "/staff/termine/woche?ab={day}": "a[href='/staff/termine/{appointment}']",
     "/staff/termine/{appointment}": ".image-grid img",
     "/staff/techniker/{technician}/abwesenheiten": "form[action$='/loeschen']",
+    "/staff/password/reset/{reset}": "input[name=confirm]",
+    "/staff/invitation/{invite}": "input[name=confirm]",
+    "/staff/account/two-factor": "main svg",
+    "/staff/audit/": "main tbody tr",
 }
 # GET routes that do not render a page of their own.
 NOT_HTML = {
@@ -213,7 +231,14 @@ def _seed(app) -> dict:
             None,
         )
         admin = create_user(ADMIN, "Admin", Role.ADMIN, PASSWORD)
-        create_user(EDITOR, "Editor", Role.EDITOR, PASSWORD)
+        editor = create_user(EDITOR, "Editor", Role.EDITOR, PASSWORD)
+        invited = invite_user("neu@portal.example", "Nina Neu", Role.DISPATCHER)
+        db.session.flush()
+        links = {
+            "invite": tokens.issue(invited, TokenPurpose.INVITATION),
+            "reset": tokens.issue(editor, TokenPurpose.PASSWORD_RESET),
+        }
+        audit_log.record(admin, "account.invited", invited.email)
         db.session.commit()
         for number, reason in enumerate(Reason):
             ballot = voting.Ballot(False, reason, f"Kommentar {number}")
@@ -221,7 +246,13 @@ def _seed(app) -> dict:
         voting.cast(article, "visitor-yes", "address-yes", voting.Ballot(True))
         voting.resolve(admin, article, 1)
         indexing.rebuild(app)
-        store_image(_tiny_png(), "typenschild.png", admin, app.config["MAX_IMAGE_BYTES"])
+        store_image(
+            _tiny_png(),
+            "typenschild.png",
+            admin,
+            app.config["MAX_IMAGE_BYTES"],
+            app.config["MAX_IMAGE_PIXELS"],
+        )
 
         service_id = add_service()
         add_technician("Jens Albers", service_id)
@@ -269,6 +300,7 @@ def _seed(app) -> dict:
             "technician": technician.id,
             "service": service_id,
             "token": scheduling.manage_token(appointment),
+            **links,
         }
 
 
@@ -346,6 +378,7 @@ def _staff_forms(audit: Audit) -> None:
         "/staff/leistungen/neu",
         "/staff/articles/new",
         "/staff/users/new",
+        "/staff/account/password",
     ):
         page.goto(audit.base_url + url.format(**audit.values))
         page.locator("main form[method=post]:not(.inline-form) button[type=submit]").last.click()
@@ -379,8 +412,8 @@ def test_pages_have_no_axe_violations(live_server, page: Page, lang):
     _staff_forms(audit)
 
     assert audit.found == {}
-    # The lists, plus the vote box (6), the forged form, the 403 and the forms sent (9).
-    assert audit.count == len(CUSTOMER_PAGES) + len(STAFF_PAGES) + 17
+    # The lists, plus the vote box (6), the forged form, the 403 and the forms sent (10).
+    assert audit.count == len(CUSTOMER_PAGES) + len(STAFF_PAGES) + 18
 
 
 @pytest.mark.browser
@@ -446,7 +479,15 @@ def _endpoint(adapter, url: str) -> str:
 def test_every_html_page_is_in_the_lists(app):
     """Each GET route renders a page checked above, or is named in NOT_HTML with the reason."""
     adapter = app.url_map.bind("localhost")
-    values = {"day": "2030-01-07", "appointment": 1, "technician": 1, "service": 1, "token": "x"}
+    values = {
+        "day": "2030-01-07",
+        "appointment": 1,
+        "technician": 1,
+        "service": 1,
+        "token": "x",
+        "reset": "x",
+        "invite": "x",
+    }
     checked = {
         _endpoint(adapter, template.format(lang=lang, **SAMPLES[lang], **values))
         for lang in SAMPLES

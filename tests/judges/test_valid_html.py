@@ -6,14 +6,19 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pyotp
 import pytest
 
+from portal import audit, tokens, two_factor
+from portal.extensions import db
+from portal.models import Role, TokenPurpose, create_user, invite_user, user_by_email
 from tests.booking.helpers import form_data, in_days
-from tests.conftest import once
+from tests.conftest import GENEROUS_LIMITS, PASSWORD, login, once
 from tests.judges.site import Site, populate, signed_in
 
 ROOT = Path(__file__).resolve().parents[2]
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+TWO_FACTOR = "zwei@portal.example"
 
 
 def customer_pages(site: Site, lang: str) -> list[tuple[str, str, dict | None]]:
@@ -50,7 +55,58 @@ def customer_pages(site: Site, lang: str) -> list[tuple[str, str, dict | None]]:
         ("manage", f"/{lang}/termin/verwalten/{site.manage_token}", None),
         ("move", f"/{lang}/termin/verwalten/{site.manage_token}/verschieben", None),
         ("staff login", "/staff/login", None),
+        ("staff login, code step expired", "/staff/login/code", None),
+        ("forgot password", "/staff/password/forgot", None),
+        ("forgot password, errors", "/staff/password/forgot", {"email": ""}),
+        ("reset link, no longer valid", "/staff/password/reset/x", None),
+        ("invitation link, no longer valid", "/staff/invitation/x", None),
     ]
+
+
+def account_pages(links: dict) -> list[tuple[str, str, dict | None]]:
+    """(name, url, form data or None) for the pages a link or the second sign-in step opens."""
+    reset = f"/staff/password/reset/{links['reset']}"
+    invitation = f"/staff/invitation/{links['invite']}"
+    weak = {"password": "passwort1234", "confirm": "anders"}
+    return [
+        ("reset link", reset, None),
+        ("reset link, errors", reset, weak),
+        ("invitation link", invitation, None),
+        ("invitation link, errors", invitation, weak),
+        ("staff login, code asked", "/staff/login", {"email": TWO_FACTOR, "password": PASSWORD}),
+        ("staff login, wrong code", "/staff/login/code", {"code": "abc"}),
+    ]
+
+
+def _account_links(app) -> dict:
+    """An invited account, a reset link and an account with two-factor sign-in."""
+    with app.app_context():
+        invited = invite_user("neu@portal.example", "Nina Neu", Role.EDITOR)
+        two = create_user(TWO_FACTOR, "Zwei Faktor", Role.EDITOR, PASSWORD)
+        for lang in ("de", "en"):
+            create_user(f"setup-{lang}@portal.example", "Neue Kollegin", Role.EDITOR, PASSWORD)
+        db.session.flush()
+        two_factor.enable(two, two_factor.new_secret(), 0)
+        links = {
+            "invite": tokens.issue(invited, TokenPurpose.INVITATION),
+            "reset": tokens.issue(
+                user_by_email("editor@portal.example"), TokenPurpose.PASSWORD_RESET
+            ),
+        }
+        audit.record(two, "two_factor.enabled", TWO_FACTOR)
+        db.session.commit()
+    return links
+
+
+def _recovery_codes_page(app, lang: str):
+    """The page that shows the recovery codes, once, after two-factor setup is confirmed."""
+    client = app.test_client()
+    client.set_cookie("lang", lang)
+    login(client, f"setup-{lang}@portal.example")
+    client.get("/staff/account/two-factor")
+    with client.session_transaction() as stored:
+        secret = stored["_two_factor_setup"]
+    return client.post("/staff/account/two-factor", data={"code": pyotp.TOTP(secret).now()})
 
 
 def staff_pages(site: Site) -> list[tuple[str, str, str]]:
@@ -84,6 +140,10 @@ def staff_pages(site: Site) -> list[tuple[str, str, str]]:
         ("services", "/staff/leistungen/", "dispatcher"),
         ("new service", "/staff/leistungen/neu", "dispatcher"),
         ("service", f"/staff/leistungen/{site.service_id}", "dispatcher"),
+        ("my account", "/staff/account/", "editor"),
+        ("change password", "/staff/account/password", "editor"),
+        ("two-factor setup", "/staff/account/two-factor", "editor"),
+        ("audit log", "/staff/audit/", "admin"),
     ]
 
 
@@ -108,8 +168,11 @@ def _validate(files: list[Path]) -> list[str]:
 @pytest.mark.judge
 @once
 def test_every_page_is_valid_html(make_app, tmp_path):
-    app = make_app(HEATING_MONTHS=frozenset(range(1, 13)))  # no heating is urgent all year
+    # No heating is urgent all year; signing in as each role and account in both languages
+    # takes more than the login limit allows one address in a minute.
+    app = make_app(HEATING_MONTHS=frozenset(range(1, 13)), **GENEROUS_LIMITS)
     site = populate(app)
+    links = _account_links(app)
     files = []
 
     def keep(name: str, lang: str, response) -> None:
@@ -125,9 +188,14 @@ def test_every_page_is_valid_html(make_app, tmp_path):
         for name, url, data in customer_pages(site, lang):
             response = client.post(url, data=data) if data is not None else client.get(url)
             keep(name, lang, response)
+        for name, url, data in account_pages(links):
+            response = client.post(url, data=data) if data is not None else client.get(url)
+            keep(name, lang, response)
         clients = {role: signed_in(app, role, lang) for role in ("admin", "editor", "dispatcher")}
         for name, url, role in staff_pages(site):
             keep(name, lang, clients[role].get(url))
-    assert len(files) == 2 * (len(customer_pages(site, "de")) + len(staff_pages(site)))
+        keep("recovery codes", lang, _recovery_codes_page(app, lang))
+    pages = len(customer_pages(site, "de")) + len(account_pages(links)) + len(staff_pages(site))
+    assert len(files) == 2 * (pages + 1)
     errors = _validate(files)
     assert errors == [], "\n".join(errors)

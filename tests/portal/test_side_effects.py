@@ -41,9 +41,7 @@ def searched(app):
 
 def _clicked(app) -> int:
     with app.app_context():
-        return db.session.scalar(
-            select(func.count()).where(SearchQuery.clicked_slug.is_not(None))
-        )
+        return db.session.scalar(select(func.count()).where(SearchQuery.clicked_slug.is_not(None)))
 
 
 @pytest.mark.parametrize("headers", ELSEWHERE)

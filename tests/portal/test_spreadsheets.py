@@ -11,7 +11,7 @@ from portal.spreadsheets import csv_text
 @pytest.mark.parametrize(
     "value",
     [
-        "=HYPERLINK(\"http://evil.example\")",
+        '=HYPERLINK("http://evil.example")',
         "+1+cmd|' /C calc'!A0",
         "-2+3",
         "@SUM(A1)",
