@@ -1,14 +1,15 @@
 """Markdown to safe HTML, rendered once per revision and sanitised with nh3 whatever it holds.
 
 Python-Markdown looks for the closing bracket from every ``[`` to the end of its block, for the
-end of every tag that ``<`` may open to the end of the body, and rebuilds a block's text for
+end of every tag that ``<`` may open up to the next ``>``, and rebuilds a block's text for
 every emphasis, code span or escape it finds; so its time grows with the brackets and markers
-times the block's length and the tags times the body's length. Very many lines or blocks and
+times the block's length and with the distance from each ``<`` to its ``>``. Very many lines or blocks and
 deep nesting cost too. :func:`markup_problem` bounds all of them, so the largest body an editor may
 save renders in well under half a second (``bench/markdown.py`` builds the worst cases), and
 :func:`render_markdown` shows a body beyond the bounds as plain text instead of rendering it.
 """
 
+import bisect
 import html as html_lib
 import re
 from dataclasses import dataclass, field
@@ -112,7 +113,7 @@ MAX_BLOCKS = 2_000
 MAX_NESTING = 12
 BRACKET_BUDGET = 1_200_000
 MARKER_BUDGET = 1_000_000_000
-TAG_BUDGET = 5_000_000
+TAG_BUDGET = 2_500_000
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
 TAG_START = re.compile(r"<[A-Za-z/!?]")
 INLINE_MARKER = re.compile(r"[*_`\\&<\[]")
@@ -142,9 +143,20 @@ def markup_problem(body: str) -> str | None:
         return "brackets"
     if sum(len(INLINE_MARKER.findall(block)) * len(block) for block in blocks) > MARKER_BUDGET:
         return "markers"
-    if len(TAG_START.findall(body)) * len(body) > TAG_BUDGET:
+    if _tag_reading(body) > TAG_BUDGET:
         return "tags"
     return None
+
+
+def _tag_reading(body: str) -> int:
+    """How far the HTML parser reads for the tags that ``<`` may open: from each to the next
+    ``>``, or to the end of the body when none follows."""
+    ends = [match.start() for match in re.finditer(">", body)]
+    total = 0
+    for match in TAG_START.finditer(body):
+        following = bisect.bisect_left(ends, match.start())
+        total += (ends[following] if following < len(ends) else len(body)) - match.start()
+    return total
 
 
 def _anchor(value: str, separator: str) -> str:

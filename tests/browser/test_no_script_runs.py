@@ -8,7 +8,8 @@ from playwright.sync_api import Page
 from sqlalchemy import select
 
 from articles import authoring, voting
-from articles.models import Article, Reason
+from articles.models import BODY_MAX, Article, Reason
+from articles.rendering import markup_problem, render_markdown
 from booking import scheduling
 from booking.models import ServiceType
 from portal.extensions import db
@@ -20,9 +21,37 @@ from tests.judges.site import populate
 pytestmark = [pytest.mark.browser, pytest.mark.judge, once]
 
 
-def _store_hostile_content(app, site) -> tuple[int, int, str]:
+def _bodies(paragraphs: list[str]) -> list[str]:
+    """The paragraphs as article bodies an editor can save, each as long as the renderer's
+    bounds allow; what cannot be saved even alone (too costly to render, or showing an image
+    from elsewhere) is left out: tests/judges/test_markup_safety.py renders that."""
+    groups, current = [], []
+    for paragraph in paragraphs:
+        if markup_problem(paragraph):
+            continue
+        candidate = "\n\n".join([*current, paragraph])
+        if current and (len(candidate) > BODY_MAX or markup_problem(candidate)):
+            groups.append(current)
+            current = [paragraph]
+        else:
+            current.append(paragraph)
+    return [body for group in [*groups, current] if group for body in _savable(group)]
+
+
+def _savable(group: list[str]) -> list[str]:
+    """``group`` as one body, or halved until no part shows an image from elsewhere."""
+    body = "\n\n".join(group)
+    if not render_markdown(body).foreign_images:
+        return [body]
+    if len(group) == 1:
+        return []
+    middle = len(group) // 2
+    return _savable(group[:middle]) + _savable(group[middle:])
+
+
+def _store_hostile_content(app, site) -> tuple[int, int, str, list[str]]:
     payloads = [p for p in xss_payloads() if "\x00" not in p]  # NUL is refused at the door
-    body = packed([*markdown_payloads(), *payloads], 150_000)[0]
+    body, *more = _bodies(packed([*markdown_payloads(), *payloads], 400))
     with app.app_context():
         article = db.session.scalar(select(Article).where(Article.slug == site.slug_de))
         authoring.save(
@@ -39,6 +68,12 @@ def _store_hostile_content(app, site) -> tuple[int, int, str]:
             message=payloads[3][:200],
         )
         authoring.publish(article)
+        others = []
+        for number, text in enumerate(more):
+            content = authoring.Content(f"Feindlich {number}", text, "de", "Waschmaschinen")
+            other = authoring.create_article(content, None)
+            authoring.publish(other)
+            others.append(other.slug)
         for number, comment in enumerate(packed(payloads, 1000)[:30]):
             ballot = voting.Ballot(False, Reason.OTHER, comment)
             voting.cast(article, f"hostile-{number}", f"hostile-{number}", ballot, comment[:200])
@@ -59,13 +94,13 @@ def _store_hostile_content(app, site) -> tuple[int, int, str]:
         )
         appointment = scheduling.book(service, customer, in_days(5), 1)
         db.session.commit()
-        return article.id, appointment.id, scheduling.manage_token(appointment)
+        return article.id, appointment.id, scheduling.manage_token(appointment), others
 
 
 def test_no_injected_script_runs(live_server, page: Page):
     base_url, app = live_server
     site = populate(app)
-    article_id, appointment_id, token = _store_hostile_content(app, site)
+    article_id, appointment_id, token, others = _store_hostile_content(app, site)
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append((page.url, dialog.message)), dialog.dismiss()))
     page.goto(base_url + "/de/")
@@ -74,6 +109,7 @@ def test_no_injected_script_runs(live_server, page: Page):
     dialogs.clear()
     reflected = [quote(p) for p in xss_payloads()[:40:4]]
     customer = [f"/de/artikel/{site.slug_de}", f"/de/termin/verwalten/{token}", "/de/"]
+    customer += [f"/de/artikel/{slug}" for slug in others]
     customer += [f"/de/suche?q={query}" for query in reflected]
     for path in customer:
         page.goto(base_url + path)
