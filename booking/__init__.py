@@ -5,8 +5,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from booking import cli, staff_views, views
+    from booking import callbacks, cli, staff_views, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(staff_views.bp)
+    callbacks.init_app(app)
     app.cli.add_command(cli.booking_cli)

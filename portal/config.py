@@ -145,6 +145,9 @@ def from_environment(folder: Path) -> dict:
         "BOOKING_MANAGE_RATE_LIMIT": os.environ.get("PORTAL_MANAGE_RATE_LIMIT", "60 per hour"),
         "BOOKING_API_RATE_LIMIT": os.environ.get("PORTAL_BOOKING_API_RATE_LIMIT", "120 per minute"),
         "TRIAGE_RATE_LIMIT": os.environ.get("PORTAL_TRIAGE_RATE_LIMIT", "120 per minute"),
+        "CALLBACK_RATE_LIMIT": os.environ.get("PORTAL_CALLBACK_RATE_LIMIT", "5 per hour"),
+        # Closed callback requests (names, numbers) are deleted after this many days.
+        "CALLBACK_KEEP_DAYS": int(os.environ.get("PORTAL_CALLBACK_KEEP_DAYS", 30)),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),

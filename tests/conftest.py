@@ -30,6 +30,7 @@ GENEROUS_LIMITS = dict.fromkeys(
         "BOOKING_MANAGE_RATE_LIMIT",
         "BOOKING_API_RATE_LIMIT",
         "TRIAGE_RATE_LIMIT",
+        "CALLBACK_RATE_LIMIT",
         "PASSWORD_RESET_RATE_LIMIT",
         "TWO_FACTOR_RATE_LIMIT",
     ),

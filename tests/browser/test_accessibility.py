@@ -37,6 +37,9 @@ CUSTOMER_PAGES = [
     "/{lang}/termin",
     "/{lang}/termin/verwalten/{token}",
     "/{lang}/termin/verwalten/{token}/verschieben",
+    "/{lang}/rueckruf",
+    "/{lang}/rueckruf?thema={emergency}",
+    "/{lang}/rueckruf/danke",
     "/staff/login",
     "/staff/login/code",
     "/staff/password/forgot",
@@ -80,6 +83,8 @@ STAFF_PAGES = [
     "/staff/leistungen/",
     "/staff/leistungen/neu",
     "/staff/leistungen/{service}",
+    "/staff/rueckrufe/",
+    "/staff/rueckrufe/erledigt",
 ]
 # Pages that answer with an error on purpose; every other page must answer 200.
 STATUS = {
@@ -98,6 +103,9 @@ SHOWS = {
     "/{lang}/suche?q={emergency}": ".safety-emergency",
     "/{lang}/termin/verwalten/{token}": ".manage-actions",
     "/{lang}/termin/verwalten/{token}/verschieben": "input[name=slot]",
+    "/{lang}/rueckruf?thema={emergency}": ".safety-emergency",
+    "/staff/rueckrufe/": "form[action$='/erledigt'] input[name=note]",
+    "/staff/rueckrufe/erledigt": "main tbody .comment",
     "/staff/articles/images": ".image-grid img",
     "/staff/termine/?tag={day}": "a[href='/staff/termine/{appointment}']",
     "/staff/termine/woche?ab={day}": "a[href='/staff/termine/{appointment}']",
@@ -294,6 +302,7 @@ def _seed(app) -> dict:
         agenda.add_absence(
             technician, AbsenceKind.SICK, now - timedelta(days=9), now - timedelta(days=8), ""
         )
+        _seed_callbacks(admin)
         return {
             "day": day.isoformat(),
             "appointment": appointment.id,
@@ -302,6 +311,23 @@ def _seed(app) -> dict:
             "token": scheduling.manage_token(appointment),
             **links,
         }
+
+
+def _seed_callbacks(admin) -> None:
+    """One callback request still to call, an urgent one, and one done with a note."""
+    from booking.callbacks import requests
+    from booking.callbacks.models import PartOfDay
+
+    for topic, part in (
+        ("Waschmaschine pumpt nicht ab", PartOfDay.MORNING),
+        ("Heizung aus, nur 15 Grad in der Wohnung", PartOfDay.ANY),
+        ("Trockner quietscht", PartOfDay.AFTERNOON),
+    ):
+        callback = requests.take(
+            requests.Request("Erika Mustermann", "040 1234567", topic, part, "erika@example.org"),
+            "de",
+        )
+    requests.close(callback.id, admin, "Kundin erreicht")
 
 
 def _sign_in(page: Page, base_url: str, lang: str, email: str) -> None:
@@ -353,6 +379,18 @@ def _forged_form(audit: Audit, lang: str) -> None:
     audit.check(f"/{lang}/termin (400: forged CSRF token)")
 
 
+def _callback_form(audit: Audit, lang: str) -> None:
+    """The callback form sent empty, and an emergency typed into it."""
+    page = audit.page
+    page.goto(f"{audit.base_url}/{lang}/rueckruf")
+    page.locator(".form-actions .button").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    audit.check(f"/{lang}/rueckruf (sent empty)")
+    page.locator("#topic").fill("Es riecht nach Gas im Keller")
+    expect(page.locator("[data-triage-for] .number")).to_be_visible()
+    audit.check(f"/{lang}/rueckruf (an emergency typed)")
+
+
 def _staff_forms(audit: Audit) -> None:
     """Dispatcher and editor forms in the states they reach after sending."""
     page = audit.page
@@ -399,6 +437,7 @@ def test_pages_have_no_axe_violations(live_server, page: Page, lang):
         audit.open(template)
     _vote_box(audit, lang)
     _forged_form(audit, lang)
+    _callback_form(audit, lang)
 
     # An editor on a dispatcher's page.
     _sign_in(page, base_url, lang, EDITOR)
@@ -412,8 +451,9 @@ def test_pages_have_no_axe_violations(live_server, page: Page, lang):
     _staff_forms(audit)
 
     assert audit.found == {}
-    # The lists, plus the vote box (6), the forged form, the 403 and the forms sent (10).
-    assert audit.count == len(CUSTOMER_PAGES) + len(STAFF_PAGES) + 18
+    # The lists, plus the vote box (6), the forged form, the callback form (2), the 403 and
+    # the forms sent (10).
+    assert audit.count == len(CUSTOMER_PAGES) + len(STAFF_PAGES) + 20
 
 
 @pytest.mark.browser

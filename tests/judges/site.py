@@ -11,9 +11,11 @@ from sqlalchemy import select
 from articles import authoring, indexing, voting
 from articles.models import Article, Reason
 from booking import scheduling
+from booking.callbacks import requests
+from booking.callbacks.models import PartOfDay
 from booking.models import Absence, AbsenceKind, AppointmentPhoto, ServiceType, Technician
 from portal.extensions import db
-from portal.models import Role, create_user
+from portal.models import Role, create_user, user_by_email
 from tests.articles.helpers import publish_article
 from tests.booking.helpers import add_service, add_technician, in_days
 from tests.conftest import PASSWORD, login
@@ -84,6 +86,7 @@ def populate(app) -> Site:
         )
         db.session.add(absence)
         db.session.commit()
+        _callbacks()
         indexing.rebuild(app)
         return Site(
             article_id=article.id,
@@ -95,6 +98,16 @@ def populate(app) -> Site:
             service_id=service_id,
             absence_id=absence.id,
         )
+
+
+def _callbacks() -> None:
+    """An open callback request and one marked as done."""
+    dispatcher = user_by_email("dispatcher@portal.example")
+    for topic in ("Trockner quietscht", "Spülmaschine zeigt E24"):
+        callback = requests.take(
+            requests.Request("Erika Mustermann", "040 1234567", topic, PartOfDay.MORNING), "de"
+        )
+    requests.close(callback.id, dispatcher, "Kundin erreicht")
 
 
 def signed_in(app, role: str, language: str = "de"):

@@ -79,6 +79,7 @@ def _queries(site: Site) -> list[Surface]:
         (None, "/api/booking/suggestions", ("q", "lang", "service")),
         (None, "/sprache/de", ("next",)),
         (None, "/de/termin", ("leistung",)),
+        (None, "/de/rueckruf", ("thema",)),
         (None, f"/de/termin/verwalten/{token}/verschieben", ("seite",)),
         (None, f"/de/termin/hilfe/{slug}", ("leistung",)),
         ("editor", "/staff/articles/", ("status",)),

@@ -26,6 +26,7 @@ def customer_pages(site: Site, lang: str) -> list[tuple[str, str, dict | None]]:
     slug = site.slug_de if lang == "de" else site.slug_en
     booking = form_data(site.service_id, in_days(4), 1)
     step = {n: {**booking, "step": str(n)} for n in (1, 2, 3)}
+    callback = {"name": "Erika Mustermann", "phone": "040 1234567", "preferred_time": "any"}
     return [
         ("home", f"/{lang}/", None),
         (
@@ -54,6 +55,11 @@ def customer_pages(site: Site, lang: str) -> list[tuple[str, str, dict | None]]:
         ("booking 4, errors", f"/{lang}/termin/buchen", {**booking, "email": "x", "consent": ""}),
         ("manage", f"/{lang}/termin/verwalten/{site.manage_token}", None),
         ("move", f"/{lang}/termin/verwalten/{site.manage_token}/verschieben", None),
+        ("callback", f"/{lang}/rueckruf", None),
+        ("callback, emergency", f"/{lang}/rueckruf?thema=Gasgeruch", None),
+        ("callback, errors", f"/{lang}/rueckruf", {"name": "", "phone": "12", "topic": "Tür"}),
+        ("callback, emergency sent", f"/{lang}/rueckruf", {**callback, "topic": "Gasgeruch"}),
+        ("callback sent", f"/{lang}/rueckruf/danke", None),
         ("staff login", "/staff/login", None),
         ("staff login, code step expired", "/staff/login/code", None),
         ("forgot password", "/staff/password/forgot", None),
@@ -140,6 +146,8 @@ def staff_pages(site: Site) -> list[tuple[str, str, str]]:
         ("services", "/staff/leistungen/", "dispatcher"),
         ("new service", "/staff/leistungen/neu", "dispatcher"),
         ("service", f"/staff/leistungen/{site.service_id}", "dispatcher"),
+        ("callbacks", "/staff/rueckrufe/", "dispatcher"),
+        ("callbacks done", "/staff/rueckrufe/erledigt", "dispatcher"),
         ("my account", "/staff/account/", "editor"),
         ("change password", "/staff/account/password", "editor"),
         ("two-factor setup", "/staff/account/two-factor", "editor"),

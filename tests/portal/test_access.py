@@ -53,6 +53,9 @@ STAFF_ACCESS = {
     "dispatch.services": {"dispatcher", "admin"},
     "dispatch.new_service": {"dispatcher", "admin"},
     "dispatch.edit_service": {"dispatcher", "admin"},
+    "callbacks_staff.open_requests": {"dispatcher", "admin"},
+    "callbacks_staff.closed_requests": {"dispatcher", "admin"},
+    "callbacks_staff.close": {"dispatcher", "admin"},
 }
 PUBLIC = {
     "auth.login",
@@ -82,6 +85,7 @@ SAMPLE_ARGS = {
     "technician_id": 1,
     "absence_id": 1,
     "service_id": 1,
+    "callback_id": 1,
 }
 
 
