@@ -1,4 +1,5 @@
-"""Forms of the knowledge base: the article editor, image uploads, and the vote on articles."""
+"""Forms of the knowledge base: the article editor, image uploads, the vote on articles, and
+staff's decisions on search suggestions."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -113,3 +114,20 @@ class VoteForm(FlaskForm):
             self.reason.errors.append(_l("Please choose what was missing or write a comment."))
             return False
         return True
+
+
+class SuggestionForm(FlaskForm):
+    """Approve a query for the search box's suggestions, or block it from them."""
+
+    query = StringField(_l("Search query"), validators=[DataRequired(), Length(max=200)])
+    language = SelectField(
+        _l("Language"),
+        choices=lambda: [SelectChoice(value, label) for value, label in language_choices()],
+    )
+    decision = SelectField(
+        _l("Decision"),
+        choices=lambda: [
+            SelectChoice("approved", _l("Approve as a suggestion")),
+            SelectChoice("blocked", _l("Never suggest")),
+        ],
+    )

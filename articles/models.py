@@ -171,7 +171,13 @@ class Image(db.Model):
 
 
 class SearchQuery(db.Model):
-    """One search as customers made it: no addresses, no personal data."""
+    """One search as customers made it: no addresses, no personal data.
+
+    ``folded`` groups spellings of one query (case, umlauts, spacing, codes); ``searcher`` is a
+    keyed hash of the client's network for the period, so suggestions can count different
+    visitors without knowing who they are; ``answered`` is None for searches logged before the
+    search library judged its answers.
+    """
 
     __tablename__ = "search_query"
     __table_args__ = (
@@ -184,6 +190,15 @@ class SearchQuery(db.Model):
             "created_at",
             postgresql_ops={"query": "varchar_pattern_ops"},
             postgresql_include=["result_count"],
+        ),
+        # Suggestions and content gaps: the searches of one folded query, or of those starting
+        # like the typed text (the pattern operator class again).
+        Index(
+            "ix_search_query_language_folded",
+            "language",
+            "folded",
+            "created_at",
+            postgresql_ops={"folded": "varchar_pattern_ops"},
         ),
         # Popular articles: recent clicks by slug, read from the index alone.
         Index(
@@ -202,6 +217,29 @@ class SearchQuery(db.Model):
     clicked_slug: Mapped[str | None] = mapped_column(String(120))
     clicked_rank: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    folded: Mapped[str | None] = mapped_column(String(200))
+    searcher: Mapped[str | None] = mapped_column(String(32))
+    answered: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class SuggestionState(enum.StrEnum):
+    APPROVED = "approved"
+    BLOCKED = "blocked"
+
+
+class SearchSuggestion(db.Model):
+    """A query staff approved for the search box's suggestions, or blocked from them."""
+
+    __tablename__ = "search_suggestion"
+    __table_args__ = (UniqueConstraint("language", "folded"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    language: Mapped[str] = mapped_column(String(2))
+    folded: Mapped[str] = mapped_column(String(200))
+    label: Mapped[str] = mapped_column(String(200))
+    state: Mapped[SuggestionState] = mapped_column(value_enum(SuggestionState, "suggestion_state"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
 
 class SynonymList(db.Model):

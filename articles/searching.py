@@ -4,18 +4,17 @@ plain answer while the index is being built, the search log, and editable synony
 import time
 from collections.abc import Hashable
 from dataclasses import dataclass, replace
-from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
-from articles import catalog, ranking
+from articles import catalog, ranking, suggestions, visitors
 from articles.indexing import rebuild_in_background, rebuilding, search_index
 from articles.models import Article, SearchQuery, SynonymList
 from portal import audit, safety
 from portal.caching import for_a_while, forget, kept
 from portal.config import SUPPORTED_LANGUAGES
-from portal.extensions import db
+from portal.extensions import db, within_limit
 from portal.models import User, utcnow
 from search import searching, triage
 from search.documents import Hit, Results, Suggestion
@@ -23,7 +22,6 @@ from search.index import IndexUnavailable
 from search.synonyms import SynonymError, Synonyms, default_text, parsed
 
 QUERY_MAX = 200
-POPULAR_QUERY_DAYS = 90
 KEPT_SEARCHES = 2000  # per process and kind (results pages, suggestions)
 SUGGESTIONS_FRESH_SECONDS = 60
 SYNONYMS = "articles.synonyms"
@@ -113,6 +111,10 @@ def _safety_first(results: Results, guide: safety.Guidance | None) -> Results:
     return replace(results, total=total, hits=[_hit(article), *others][: results.per_page])
 
 
+def _log_limit() -> str:
+    return current_app.config["SEARCH_LOG_RATE_LIMIT"]
+
+
 @dataclass
 class Outcome:
     results: Results
@@ -144,8 +146,16 @@ def find(
         if from_index and state is not None:
             searches.put(key, results)
     log_id = None
-    if normalise(query) and page == 1:
-        entry = SearchQuery(query=normalise(query), language=language, result_count=results.total)
+    if normalise(query) and page == 1 and within_limit("search-log", _log_limit()):
+        entry = SearchQuery(
+            query=normalise(query),
+            language=language,
+            result_count=results.total,
+            answered=results.answered,
+            folded=suggestions.query_key(query, language),
+            # A search that may carry personal data never counts towards a suggestion.
+            searcher=None if suggestions.looks_personal(query) else visitors.searcher_key(),
+        )
         db.session.add(entry)
         db.session.flush()
         # Read before the commit expires the entry, which would cost a query to read it back.
@@ -223,57 +233,46 @@ def articles_about(text: str, language: str, limit: int = 3) -> list[dict]:
     ]
 
 
-def record_click(log_id: int, slug: str, rank: int) -> str | None:
-    """Remember the first result a search led to; returns the query searched for."""
+def record_click(log_id: int, slug: str, rank: int) -> None:
+    """Remember the first result a search led to."""
     db.session.execute(
         update(SearchQuery)
         .where(SearchQuery.id == log_id, SearchQuery.clicked_slug.is_(None))
         .values(clicked_slug=slug[:120], clicked_rank=rank)
     )
     db.session.commit()
-    return db.session.scalar(select(SearchQuery.query).where(SearchQuery.id == log_id))
 
 
-def popular_queries(language: str, prefix: str, limit: int) -> list[str]:
-    """Frequent searches that found something and start like ``prefix``."""
-    if limit <= 0:
-        return []
-    since = utcnow() - timedelta(days=POPULAR_QUERY_DAYS)
-    normalised = normalise(prefix)
-    rows = db.session.execute(
-        select(SearchQuery.query, func.count())
-        .where(
-            SearchQuery.language == language,
-            SearchQuery.created_at >= since,
-            SearchQuery.result_count > 0,
-            SearchQuery.query.startswith(normalised, autoescape=True),
-            SearchQuery.query != normalised,
-        )
-        .group_by(SearchQuery.query)
-        .having(func.count() >= 2)
-        .order_by(func.count().desc(), SearchQuery.query)
-        .limit(limit)
-    ).all()
-    return [row[0] for row in rows]
+@dataclass(frozen=True)
+class Suggested:
+    """What the search box offers for a half-typed query."""
+
+    titles: list[Suggestion]
+    headings: list[suggestions.Heading]
+    queries: list[str]
 
 
-def suggest(text: str, language: str, limit: int = 8) -> tuple[list[Suggestion], list[str]]:
-    """Article titles and frequent successful searches for a half-typed query.
+def suggest(text: str, language: str, limit: int = 8) -> Suggested:
+    """Article titles, headings and approved or earned searches for a half-typed query.
 
     Kept per process while the articles stand and for at most a minute, as the search log
-    that the frequent searches come from grows with every search.
+    that earned searches come from grows with every search.
     """
     state = _index_state()
     key = (normalise(text), language, limit, state, int(time.time() // SUGGESTIONS_FRESH_SECONDS))
-    suggestions = kept("suggestions", KEPT_SEARCHES)
-    found = suggestions.get(key) if state is not None else None
+    kept_suggestions = kept("suggestions", KEPT_SEARCHES)
+    found = kept_suggestions.get(key) if state is not None else None
     if found is not None:
         return found
     try:
         titles = searching.suggest(search_index(), text, language, limit=limit)
     except IndexUnavailable:
         rebuild_in_background(current_app._get_current_object())
-        return [], popular_queries(language, text, min(3, limit))
-    found = (titles, popular_queries(language, text, max(0, min(3, limit - len(titles)))))
-    suggestions.put(key, found)
+        titles = None
+    queries = suggestions.public_queries(language, text, max(0, min(3, limit - len(titles or []))))
+    room = max(0, min(3, limit - len(titles or []) - len(queries)))
+    shown = suggestions.headings(text, language, catalog.last_change()[0], room)
+    found = Suggested(titles or [], shown, queries)
+    if titles is not None:
+        kept_suggestions.put(key, found)
     return found

@@ -1,9 +1,11 @@
-"""Who a customer is, as far as votes and view counts need to know, without keeping an address,
-and which search brought them to an article.
+"""Who a customer is, as far as votes, view counts and the search log need to know, without
+keeping an address, and which search brought them to an article.
 
-A voter is a random id in a signed, long-lived cookie. Abuse limits and view counts use a keyed
-hash of the client's network (an IPv6 client's /64) whose key changes with every period, so
-one period's hashes cannot be linked to the next and no address can be read back from them.
+A voter is a random id in a signed, long-lived cookie. Abuse limits, view counts and the search
+log use a keyed hash of the client's network (an IPv6 client's /64) whose key changes with
+every period, so one period's hashes cannot be linked to the next and no address can be read
+back from them. A search's result links carry a token that only the browser which searched can
+have, so no one else can mark the search clicked or learn what was searched.
 """
 
 import hashlib
@@ -12,13 +14,19 @@ import re
 import secrets
 
 from flask import Response, current_app, request, session
+from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
 
-from portal.extensions import client_network
+from articles.models import SearchQuery
+from portal.extensions import client_network, db
 from portal.models import utcnow
 
 COOKIE = "visitor"
 COOKIE_AGE = 2 * 365 * 24 * 3600
+# A searcher's network hash holds this long: a query needs several networks to become a
+# suggestion, and within the 90 days of the log one network has at most four of these hashes.
+SEARCHER_DAYS = 30
 BOTS = re.compile(
     r"bot|crawl|spider|slurp|archiver|fetch|monitor|preview|curl|wget|httpie|python-|"
     r"go-http|java/|okhttp|libwww|scrapy|axios|node-fetch|lighthouse",
@@ -89,12 +97,48 @@ def remember(response: Response, visitor: str) -> Response:
     return response
 
 
-def remember_search(slug: str, query: str | None) -> None:
-    """Note which search led to an article, for the view and the vote that follow."""
-    if query:
-        session["from_search"] = [slug, query]
+def searcher_key() -> str:
+    """The search log's hash of the client's network for this period of ``SEARCHER_DAYS``."""
+    period = utcnow().date().toordinal() // SEARCHER_DAYS
+    return _keyed_hash(f"searcher-{period}", "searcher", client_network())
+
+
+def _browser_keys() -> list[str]:
+    """What this browser holds that others do not: its visitor id, and its session's CSRF
+    token (every page carries one, so it exists from the first search on)."""
+    generate_csrf()
+    token = session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), "")
+    return [key for key in (visitor_id(), token) if key]
+
+
+def _click_token(log_id: int, browser: str) -> str:
+    return _keyed_hash("search-click", str(log_id), browser)[:22]
+
+
+def search_token(log_id: int) -> str:
+    """The token that proves this browser made search ``log_id``; result links carry it."""
+    return _click_token(log_id, _browser_keys()[0])
+
+
+def made_search(log_id: int | None, token: str | None) -> bool:
+    """Whether ``token`` is this browser's proof of having made search ``log_id``."""
+    if not log_id or not token:
+        return False
+    return any(
+        hmac.compare_digest(_click_token(log_id, browser), token) for browser in _browser_keys()
+    )
+
+
+def remember_search(slug: str, log_id: int) -> None:
+    """Note which search led to an article, for the view and the vote that follow: only the
+    log id, as the session cookie can be read by whoever holds it."""
+    session["from_search"] = [slug, log_id]
 
 
 def search_that_led_to(slug: str) -> str | None:
     found = session.get("from_search")
-    return found[1] if isinstance(found, list) and len(found) == 2 and found[0] == slug else None
+    if not (isinstance(found, list) and len(found) == 2 and found[0] == slug):
+        return None
+    if not isinstance(found[1], int):
+        return None
+    return db.session.scalar(select(SearchQuery.query).where(SearchQuery.id == found[1]))

@@ -22,7 +22,7 @@ from booking.models import Appointment, Deflection, ServiceType
 from portal import safety
 from portal.config import SUPPORTED_LANGUAGES
 from portal.errors import api_error
-from portal.extensions import db, limiter
+from portal.extensions import db, limiter, within_limit
 from portal.forms import record_id, whole_number
 from portal.i18n import reject_unknown_language
 from portal.imaging import ImageError, inspect, without_metadata
@@ -336,10 +336,13 @@ def reschedule(lang: str, token: str):
 
 @bp.get("/<lang>/termin/hilfe/<slug>")
 def deflect(lang: str, slug: str):
-    """Note that a customer left the booking for a suggested article, then go there."""
+    """Note that a customer left the booking for a suggested article, then go there; beyond
+    the client's limit it only goes there."""
     service = request.args.get("leistung", type=record_id)
     known = db.session.get(ServiceType, service) if service else None
-    if deliberate_visit():  # another site's link or image counts nothing
+    # Another site's link or image counts nothing, nor one client clicking on and on.
+    limit = current_app.config["DEFLECTION_RATE_LIMIT"]
+    if deliberate_visit() and within_limit("deflection", limit):
         article_slug = slug[:120]
         db.session.add(
             Deflection(service_type_id=known.id if known else None, article_slug=article_slug)

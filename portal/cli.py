@@ -58,8 +58,9 @@ demo = AppGroup("demo", help="Demo content for trying the portal out.")
 
 @demo.command("load")
 def load_demo():
-    """Load demo articles and votes, booking data and a demo admin; print the login."""
+    """Load demo articles, votes and searches, booking data and a demo admin; print the login."""
     from articles.demo_feedback import has_votes, load_demo_feedback
+    from articles.demo_searches import has_searches, load_demo_searches
     from articles.importing import has_articles, import_demo_articles
     from booking.demo import has_services, load_demo_booking
 
@@ -80,6 +81,8 @@ def load_demo():
     if not has_votes():
         votes, views = load_demo_feedback()
         click.echo(f"Demo feedback: {votes} votes, {views} views.")
+    if not has_searches():
+        click.echo(f"Demo search log: {load_demo_searches()} searches.")
     if login_file.exists():
         email, password = login_file.read_text().split()
         click.echo(f"Demo staff login: {email} / {password}")

@@ -148,6 +148,13 @@ def from_environment(folder: Path) -> dict:
         "CALLBACK_RATE_LIMIT": os.environ.get("PORTAL_CALLBACK_RATE_LIMIT", "5 per hour"),
         # Closed callback requests (names, numbers) are deleted after this many days.
         "CALLBACK_KEEP_DAYS": int(os.environ.get("PORTAL_CALLBACK_KEEP_DAYS", 30)),
+        # Searches beyond these are answered but not logged; deflections beyond are not counted.
+        "SEARCH_LOG_RATE_LIMIT": os.environ.get(
+            "PORTAL_SEARCH_LOG_RATE_LIMIT", "20 per minute; 300 per day"
+        ),
+        "DEFLECTION_RATE_LIMIT": os.environ.get("PORTAL_DEFLECTION_RATE_LIMIT", "20 per hour"),
+        # Different visitors (networks) who must have asked a query before it is suggested.
+        "SUGGESTION_MIN_VISITORS": int(os.environ.get("PORTAL_SUGGESTION_MIN_VISITORS", 5)),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),

@@ -10,6 +10,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
+from limits import parse_many
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -67,3 +68,13 @@ csrf = CSRFProtect()
 babel = Babel()
 compress = FileSafeCompress()
 limiter = Limiter(key_func=client_network, default_limits=[])
+
+
+def within_limit(name: str, rate: str) -> bool:
+    """Count one more ``name`` for this client's network against ``rate``; False once it is
+    used up. For writes a request makes on the side, which are skipped while it is answered."""
+    if not limiter.enabled:
+        return True
+    # Every limit counts this write, also after one of them is used up.
+    hits = [limiter.limiter.hit(item, name, client_network()) for item in parse_many(rate)]
+    return all(hits)

@@ -62,6 +62,7 @@ class Results:
     suggestion: str | None = None
     corrected: bool = False
     other_language: bool = False
+    answered: bool = True
 
     @property
     def pages(self) -> int:

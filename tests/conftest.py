@@ -33,6 +33,8 @@ GENEROUS_LIMITS = dict.fromkeys(
         "CALLBACK_RATE_LIMIT",
         "PASSWORD_RESET_RATE_LIMIT",
         "TWO_FACTOR_RATE_LIMIT",
+        "SEARCH_LOG_RATE_LIMIT",
+        "DEFLECTION_RATE_LIMIT",
     ),
     "1000000 per minute",
 )

@@ -64,6 +64,7 @@ STAFF_PAGES = [
     "/staff/account/two-factor",
     "/staff/audit/",
     "/staff/search/",
+    "/staff/search/?tage=90&verlauf=90",
     "/staff/search/synonyms",
     "/staff/feedback/",
     "/staff/feedback/1",

@@ -30,6 +30,7 @@ def _routes(app, site: Site, method: str) -> list[tuple[str, str]]:
         "rank": 1,
         "token": site.manage_token,
         "callback_id": 1,
+        "suggestion_id": 1,
     }
     found = []
     with app.test_request_context():

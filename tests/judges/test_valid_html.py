@@ -127,6 +127,7 @@ def staff_pages(site: Site) -> list[tuple[str, str, str]]:
         ("diff", f"/staff/articles/{article}/diff?from=1&to=2", "editor"),
         ("images", "/staff/articles/images", "editor"),
         ("search analytics", "/staff/search/", "editor"),
+        ("search analytics, 90 days", "/staff/search/?tage=90&verlauf=90", "editor"),
         ("synonyms", "/staff/search/synonyms", "editor"),
         ("feedback", "/staff/feedback/", "editor"),
         ("feedback article", f"/staff/feedback/{article}", "editor"),

@@ -32,6 +32,8 @@ STAFF_ACCESS = {
     "search.report": {"editor", "admin"},
     "search.export": {"editor", "admin"},
     "search.synonyms": {"editor", "admin"},
+    "search.decide_suggestion": {"editor", "admin"},
+    "search.remove_suggestion": {"editor", "admin"},
     "feedback.overview": {"editor", "admin"},
     "feedback.export": {"editor", "admin"},
     "feedback.export_comments": {"editor", "admin"},
@@ -86,6 +88,7 @@ SAMPLE_ARGS = {
     "absence_id": 1,
     "service_id": 1,
     "callback_id": 1,
+    "suggestion_id": 1,
 }
 
 

@@ -47,8 +47,9 @@ STAFF_PAGES = {
     # the user; vote tallies, views, recent views, open feedback, uncounted votes, scores (all
     # grouped by article); the articles with both revisions
     "/staff/feedback/": 9,
-    # the user; the queries grouped
-    "/staff/search/": 3,
+    # the user; the queries grouped; the gaps grouped and whether they were answered since;
+    # the trend; staff's suggestions; the earned ones and their spellings
+    "/staff/search/": 8,
     # the user; the article; its negative feedback; votes and views for all time, the last 30
     # days and two trends of two periods each (twelve); scores; uncounted votes; queries of
     # votes and of views; votes per revision; the revisions
