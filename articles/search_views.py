@@ -137,6 +137,7 @@ def api_search():
         language=found.language,
         total=found.total,
         page=found.page,
+        answered=found.answered,
         suggestion=found.suggestion,
         safety=guide
         and {
@@ -159,6 +160,7 @@ def api_search():
                 "snippet": hit.snippet,
                 "score": hit.score,
                 "language": hit.language,
+                "weak": hit.weak,
             }
             for hit in found.hits
         ],

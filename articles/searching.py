@@ -98,7 +98,7 @@ def _fallback(query: str, language: str, page: int, per_page: int) -> Results:
     """The database's answer: every word in title, summary or text, no ranking beyond titles."""
     found = catalog.plain_search(language, query, limit=per_page * page)
     hits = [_hit(article) for article in found[(page - 1) * per_page :]]
-    return Results(query, language, len(found), page, per_page, hits)
+    return Results(query, language, len(found), page, per_page, hits, answered=bool(found))
 
 
 def _safety_first(results: Results, guide: safety.Guidance | None) -> Results:
@@ -108,7 +108,10 @@ def _safety_first(results: Results, guide: safety.Guidance | None) -> Results:
         return results
     others = [hit for hit in results.hits if hit.slug != article.slug]
     total = results.total + (len(others) == len(results.hits))
-    return replace(results, total=total, hits=[_hit(article), *others][: results.per_page])
+    # First, with the best score, so that the scores still say the order.
+    pinned = replace(_hit(article), score=max((hit.score for hit in others), default=0.0))
+    hits = [pinned, *others][: results.per_page]
+    return replace(results, total=total, hits=hits, answered=True)
 
 
 def _log_limit() -> str:
@@ -227,6 +230,8 @@ def articles_about(text: str, language: str, limit: int = 3) -> list[dict]:
             rank_boost=ranking.search_boost(),
         )
     except IndexUnavailable:
+        return []
+    if not results.answered:
         return []
     return [
         {"title": hit.title, "slug": hit.slug, "language": hit.language} for hit in results.hits

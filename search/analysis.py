@@ -107,11 +107,17 @@ def stop_words(language: str) -> frozenset[str]:
     return frozenset(fold(word, language) for word in stopwords_for_language(language))
 
 
-# Words of whole questions ("Heizung verliert Druck, was tun?") that no article needs to contain.
+# Words of whole questions ("Heizung verliert Druck, was tun?") and everyday intensifiers
+# ("Trockner braucht ewig") that no article needs to contain.
 QUESTION_WORDS = {
     "de": "tun mache machen macht kann kannst koennen konnen muss muessen soll sollte bitte "
-    "wie warum wieso weshalb wann welche welcher welches hilfe helfen problem",
-    "en": "how what why when which do does can could should must please help problem fix",
+    "wie warum wieso weshalb wann welche welcher welches hilfe helfen problem "
+    "immer staendig dauernd andauernd ewig total komplett voellig ganz gar sehr schon mehr "
+    "wieder ploetzlich einfach richtig echt trotzdem heute morgen gestern jetzt seit lange "
+    "oft manchmal mal irgendwie eigentlich leider",
+    "en": "how what why when which do does can could should must please help problem fix "
+    "always still keeps keep constantly suddenly really very all time enough just now today "
+    "again anymore",
 }
 
 

@@ -18,6 +18,7 @@ from search.compounds import Decompounder
 from search.synonyms import MAX_MEMBER_WORDS, Synonyms
 
 SYNONYM_BOOST = 0.5
+PHRASE_SLOP = 3  # words of a phrase may have this many others between them
 MAX_RELAXED_UNITS = 6
 MAX_WORDS = 12
 _QUOTED = re.compile(r'"([^"]*)"')
@@ -48,6 +49,9 @@ class Unit:
     query: Query | None = None
     terms: set[str] = field(default_factory=set)
     prefixes: set[str] = field(default_factory=set)
+    # Terms of compound parts standing in for a word the index does not hold ("Wasserkocher"
+    # as "Wasser" and "Kocher"): they answer only where they stand out, not anywhere in a text.
+    parts_only: set[str] = field(default_factory=set)
 
 
 class QueryBuilder:
@@ -82,6 +86,8 @@ class QueryBuilder:
         part_terms = [t for t in (term(p, self.language) for p in parts) if t]
         if len(part_terms) > 1 and all(self.known("text", t) for t in part_terms):
             unit.terms.update(part_terms)
+            if not alternatives:
+                unit.parts_only.update(part_terms)
             alternatives.append(And([Term("text", t) for t in part_terms]))
         prefix = folded[:PREFIX_MAX]
         if (
@@ -98,16 +104,17 @@ class QueryBuilder:
         return alternatives[0] if len(alternatives) == 1 else Or(alternatives)
 
     def _member(self, member: tuple[str, ...], unit: Unit, main: bool, last: bool):
-        parts = []
-        for position, word in enumerate(member):
-            query = self._word(word, unit, main, last and position == len(member) - 1)
-            if query is None and len(member) > 1:
-                return None  # a phrase-like member needs all its words
-            if query is not None:
-                parts.append(query)
-        if not parts:
-            return None
-        return parts[0] if len(parts) == 1 else And(parts)
+        """One way of saying the unit: a word, or a phrase whose words (stop words aside) stand
+        close together in that order."""
+        if len(member) == 1:
+            return self._word(member[0], unit, main, last)
+        terms = [t for t in (term(word, self.language) for word in member) if t]
+        if not terms or not all(self.known("text", t) for t in terms):
+            return None  # a phrase needs all its words
+        unit.terms.update(terms)
+        return (
+            Term("text", terms[0]) if len(terms) == 1 else Phrase("text", terms, slop=PHRASE_SLOP)
+        )
 
     def units(self, found: list[str]) -> list[Unit]:
         """Group the words into units, longest synonym runs first; question words only count
@@ -212,6 +219,11 @@ class Built:
         texts = {text for name, text in found if name != "prefix"}
         prefixes = {text for name, text in found if name == "prefix"}
         return sum(1 for u in self.units if u.terms & texts or u.prefixes & prefixes)
+
+    def loose_in(self, terms: set[str]) -> bool:
+        """Whether a unit matched through compound parts has them nowhere among ``terms``
+        (a hit's title, tags, summary and headings)."""
+        return any(unit.parts_only and not unit.parts_only <= terms for unit in self.units)
 
     def share_in(self, terms: set[str]) -> float:
         """The share of units with a term among ``terms`` (a hit's title, tags or summary)."""

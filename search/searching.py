@@ -8,6 +8,7 @@ one would mean counting every match.
 """
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from whoosh.query import And, Term
 
@@ -19,6 +20,9 @@ from search.snippets import snippet
 from search.synonyms import Synonyms
 
 RERANK_DEPTH = 30
+WEAK_LIMIT = 3
+CORRECTED_MIN_LENGTH = 5
+GENERIC_SHARE, GENERIC_MIN = 0.6, 20
 PLACE_WEIGHTS = {"title_terms": 1.0, "tag_terms": 0.6, "summary_terms": 0.3}
 MAX_PAGE = 100
 SUGGEST_LIMIT = 8
@@ -45,31 +49,32 @@ def _run(
     places = {name: index.column(name) for name in PLACE_WEIGHTS}
     slugs = index.column("slug")
 
+    def placed_terms(docnum: int) -> dict[str, set[str]]:
+        return {name: set(places[name][docnum].decode("utf-8").split()) for name in places}
+
     def weight(docnum: int) -> float:
         placed = 1.0 + sum(
-            share * built.share_in(set(places[name][docnum].decode("utf-8").split()))
+            share * built.share_in(placed_terms(docnum)[name])
             for name, share in PLACE_WEIGHTS.items()
         )
         return placed * (rank_boost(slugs[docnum]) if rank_boost else 1.0)
 
-    # Matching more of what was asked comes first; then text relevance, weighted by where
-    # the words stand and by the boost. iter(): sorted() would ask len(found) for a size
-    # hint, and that counts every match.
-    ranked = sorted(
-        (
-            (
-                built.coverage(hit.matched_terms()) if built.partial else 0,
-                hit.score * weight(hit.docnum),
-                hit,
-            )
-            for hit in iter(found)
-        ),
-        key=lambda row: (-row[0], -row[1], row[2].rank),
-    )
+    # Text relevance, weighted by where the words stand, by the boost and, where hits may miss
+    # some of what was asked, by the share they hold: the score says the order. iter():
+    # sorted() would ask len(found) for a size hint, and that counts every match.
+    units = max(1, len(built.units))
+
+    def row(hit) -> tuple[float, float, object]:
+        share = built.coverage(hit.matched_terms()) / units if built.partial else 1.0
+        return share, hit.score * weight(hit.docnum) * share, hit
+
+    ranked = sorted((row(hit) for hit in iter(found)), key=lambda row: (-row[1], row[2].rank))
     collected = found.scored_length()
     total = collected if collected < limit else max(found.estimated_length(), collected)
+    # A query most articles match ("kaputt", which a synonym group makes every fault) answers
+    # nothing in particular.
+    generic = total > max(GENERIC_MIN, GENERIC_SHARE * searcher.doc_count())
     hits = []
-    units = max(1, len(built.units))
     for matched, score, hit in ranked[(page - 1) * per_page : page * per_page]:
         fields = hit.fields()
         text, anchor = snippet(
@@ -85,27 +90,42 @@ def _run(
                 snippet=text,
                 anchor=anchor,
                 score=round(score, 4),
-                coverage=matched / units if built.partial else 1.0,
+                coverage=matched,
+                answers=not generic
+                and answers(built, matched, set().union(*placed_terms(hit.docnum).values())),
             )
         )
     return total, hits
 
 
-def _known(reader, word: str, language: str) -> bool:
+def _known(reader, word: str, language: str, synonyms: Synonyms | None) -> bool:
+    """Whether the index knows ``word``, itself or through a synonym: only other words are
+    worth a "Did you mean"."""
     index_term = term(word, language)
     if index_term is None or any(ch.isdigit() for ch in word):
         return True
     if reader.doc_frequency("text", index_term):
         return True
-    return bool(reader.doc_frequency("prefix", fold(word, language)[:PREFIX_MAX]))
+    if reader.doc_frequency("prefix", fold(word, language)[:PREFIX_MAX]):
+        return True
+    members = synonyms.alternatives((word,)) if synonyms else []
+    return any(
+        reader.doc_frequency("text", t)
+        for member in members
+        for t in (term(w, language) for w in member)
+        if t
+    )
 
 
 def _closest(reader, word: str) -> str | None:
-    """The indexed word nearest to ``word``, the most frequent among equals.
+    """The indexed word nearest to ``word``, the most frequent among equals; None for short
+    words, where one letter makes another word ("tire" is not "time").
 
     Whoosh's own corrector scores every candidate as if it were ``maxdist`` away.
     """
-    for distance in (1, 2):
+    if len(word) < CORRECTED_MIN_LENGTH:
+        return None
+    for distance in (1, 2) if len(word) >= 2 * CORRECTED_MIN_LENGTH else (1,):
         candidates = [
             c for c in reader.terms_within("spell", word, distance, prefix=1) if c != word
         ]
@@ -114,12 +134,13 @@ def _closest(reader, word: str) -> str | None:
     return None
 
 
-def _respell(index: LanguageIndex, parsed: ParsedQuery) -> str | None:
+def _respell(index: LanguageIndex, parsed: ParsedQuery, synonyms: Synonyms | None) -> str | None:
     """The query with unknown words replaced by the closest known ones, or None."""
     reader = index.searcher().reader()
     corrected, changed = [], False
     for word in parsed.words:
-        best = None if _known(reader, word, index.language) else _closest(reader, word.lower())
+        known = _known(reader, word, index.language, synonyms)
+        best = None if known else _closest(reader, word.lower())
         if best is None:
             corrected.append(word)
             continue
@@ -139,6 +160,8 @@ def _search_one(
     per_page: int,
     rank_boost: RankBoost | None,
 ) -> tuple[int, list[Hit]]:
+    """Hits with every unit when there are any; else the best partial matches, which rank by
+    how many units they hold (the caller decides how many of those to show)."""
     reader = index.searcher().reader()
     builder = QueryBuilder(
         index.language,
@@ -146,20 +169,35 @@ def _search_one(
         index.decompounder(),
         known=lambda name, text: reader.doc_frequency(name, text) > 0,
     )
-    # All words first; then all but one; then any. Each level holds the one before and ranks
-    # by how many words match, so a level that cannot fill the page hands on to the next.
     plan = builder.prepare(parsed)
-    best: tuple[int, list[Hit]] = (0, [])
     for level in ("all", "all_but_one", "any"):
         built = plan.at(level)
         if built is None or built.query is None:
             continue
         total, hits = _run(index, built, category, page, per_page, rank_boost)
-        if total > best[0]:
-            best = (total, hits)
-        if total >= page * per_page:
-            break
-    return best
+        if total:
+            return total, hits
+    return 0, []
+
+
+def answers(built: Built, coverage: float, placed: set[str]) -> bool:
+    """Whether a hit answers the query with confidence: it holds every meaningful word (or a
+    synonym, compound part or correction of it), and, when more than one was asked, the
+    query's topic stands in its title, tags, summary or headings, not as one stray word in
+    the text; a word matched only by its compound parts ("Wasserkocher" as "Wasser" and
+    "Kocher") counts only where the parts stand out."""
+    if coverage < 1 or built.loose_in(placed):
+        return False
+    return len(built.units) == 1 or built.share_in(placed) > 0
+
+
+def _shown(text: str, language: str, page: int, per_page: int, total: int, hits, **flags):
+    """Results that answer the query as they are; else at most ``WEAK_LIMIT`` weak matches,
+    on the first page only."""
+    if hits and hits[0].answers:
+        return Results(text, language, total, page, per_page, hits, **flags)
+    weak = [replace(hit, weak=True) for hit in hits[:WEAK_LIMIT]] if page == 1 else []
+    return Results(text, language, len(weak), 1, per_page, weak, answered=False, **flags)
 
 
 def search(
@@ -174,7 +212,9 @@ def search(
     rank_boost: RankBoost | None = None,
     other_language: str | None = None,
 ) -> Results:
-    """Search ``language``; fall back to ``other_language``, then to a spelling correction.
+    """Search ``language``; then a spelling correction of words the index does not know; then
+    ``other_language``. ``answered`` says whether the first hit answers the query (see
+    :func:`answers`); when nothing does, at most ``WEAK_LIMIT`` weak matches are returned.
 
     :param synonyms: per language, applied at query time.
     :param rank_boost: multiplies each hit's text score by a factor for its slug (the
@@ -185,26 +225,37 @@ def search(
     page = min(max(page, 1), MAX_PAGE)
     parsed = parse(text)
     if parsed.empty:
-        return Results(query=text, language=language, total=0, page=page, per_page=per_page)
+        return Results(text, language, 0, page, per_page, answered=False)
     for name in {language, other_language} - {None}:
         index[name].refresh()
     own = index[language]
     arguments = (category, page, per_page, rank_boost)
     total, hits = _search_one(own, parsed, synonyms.get(language), *arguments)
-    if total:
-        return Results(text, language, total, page, per_page, hits, _respell(own, parsed))
+    if hits and hits[0].answers:
+        return _shown(text, language, page, per_page, total, hits)
+    suggestion = _respell(own, parsed, synonyms.get(language))
+    if suggestion:
+        fixed_total, fixed = _search_one(own, parse(suggestion), synonyms.get(language), *arguments)
+        if fixed and fixed[0].answers:
+            return _shown(
+                text,
+                language,
+                page,
+                per_page,
+                fixed_total,
+                fixed,
+                suggestion=suggestion,
+                corrected=True,
+            )
     if other_language:
-        total, hits = _search_one(
+        other_total, other = _search_one(
             index[other_language], parsed, synonyms.get(other_language), *arguments
         )
-        if total:
-            return Results(text, other_language, total, page, per_page, hits, other_language=True)
-    suggestion = _respell(own, parsed)
-    if suggestion:
-        total, hits = _search_one(own, parse(suggestion), synonyms.get(language), *arguments)
-        if total:
-            return Results(text, language, total, page, per_page, hits, suggestion, True)
-    return Results(text, language, 0, page, per_page, [], suggestion)
+        if other and (other[0].answers or not hits):
+            return _shown(
+                text, other_language, page, per_page, other_total, other, other_language=True
+            )
+    return _shown(text, language, page, per_page, total, hits, suggestion=suggestion)
 
 
 def suggest(

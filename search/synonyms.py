@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from search.analysis import term, words
+from search.analysis import fold, term, words
 
 DATA = Path(__file__).resolve().parent / "data"
 MAX_MEMBER_WORDS = 3
@@ -36,7 +36,9 @@ class Synonyms:
                 self._by_key.setdefault(self._key(member), number)
 
     def _key(self, member: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(t for t in (term(w, self.language) for w in member) if t)
+        """The member's terms, its stop words kept (folded): "geht nicht auf" is a phrase of its
+        own, not the word "geht"."""
+        return tuple(term(w, self.language) or fold(w, self.language) for w in member)
 
     def same(self, first: tuple[str, ...], second: tuple[str, ...]) -> bool:
         """Whether two runs of words are one and the same term sequence."""

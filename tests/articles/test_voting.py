@@ -298,3 +298,11 @@ def test_the_search_that_led_to_the_article_is_kept_with_view_and_vote(app, clie
     [view] = _views(app)
     [vote] = _votes(app)
     assert view.query == vote.query == "tür klemmt"
+
+
+def test_a_no_with_a_reason_offers_a_callback_about_the_article(app, client):
+    page = f"/de/artikel/{publish_article(app, title='Trockner piept')}"
+    client.post(f"{page}/bewertung", data={"vote": "no", "reason": "outdated"})
+    shown = client.get(page).text
+    no = shown.split('data-state="no"')[1].split("</div>")[0]
+    assert "Rückruf anfordern" in no and "/de/rueckruf?thema=Trockner+piept" in no

@@ -30,6 +30,7 @@ CUSTOMER_PAGES = [
     "/{lang}/artikel/{slug}",
     "/{lang}/suche?q={query}",
     "/{lang}/suche?q=nichtsgefunden",
+    "/{lang}/suche?q={query}+Zeitmaschine",
     "/{lang}/suche?q={typo}",
     "/{lang}/suche?q={emergency}",
     "/{lang}/notfall",
@@ -99,7 +100,8 @@ STATUS = {
 SHOWS = {
     "/{lang}/artikel/{slug}": "#feedback [data-state=ask]:not([hidden])",
     "/{lang}/suche?q={query}": ".result-list li",
-    "/{lang}/suche?q=nichtsgefunden": ".no-results",
+    "/{lang}/suche?q=nichtsgefunden": ".no-answer",
+    "/{lang}/suche?q={query}+Zeitmaschine": ".result-list-weak li",
     "/{lang}/suche?q={typo}": ".did-you-mean",
     "/{lang}/suche?q={emergency}": ".safety-emergency",
     "/{lang}/termin/verwalten/{token}": ".manage-actions",
@@ -141,7 +143,7 @@ SAMPLES = {
         "category": "waschmaschinen",
         "slug": "tuer-klemmt",
         "query": "Tür",
-        "typo": "Tüür",
+        "typo": "verriegeld",
         "emergency": "Gasgeruch",
     },
     "en": {

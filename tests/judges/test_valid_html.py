@@ -37,6 +37,7 @@ def customer_pages(site: Site, lang: str) -> list[tuple[str, str, dict | None]]:
         ("article", f"/{lang}/artikel/{slug}", None),
         ("search", f"/{lang}/suche?q={'tür' if lang == 'de' else 'door'}", None),
         ("search, nothing", f"/{lang}/suche?q=nichtsdergleichen", None),
+        ("search, weak", f"/{lang}/suche?q={'tür' if lang == 'de' else 'door'}+zeitmaschine", None),
         ("search, did you mean", f"/{lang}/suche?q={'tüür' if lang == 'de' else 'dooor'}", None),
         (
             "search, emergency",
