@@ -10,6 +10,7 @@ def init_app(app: Flask) -> None:
         cli,
         feedback_views,
         indexing,
+        promoted_views,
         safety_views,
         search_views,
         searching,
@@ -22,6 +23,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(search_views.bp)
     app.register_blueprint(feedback_views.bp)
     app.register_blueprint(safety_views.bp)
+    app.register_blueprint(promoted_views.bp)
     app.cli.add_command(cli.articles_cli)
     app.cli.add_command(cli.search_cli)
     indexing.init_app(app)

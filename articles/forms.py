@@ -131,3 +131,23 @@ class SuggestionForm(FlaskForm):
             SelectChoice("blocked", _l("Never suggest")),
         ],
     )
+
+
+class PromotedAnswerForm(FlaskForm):
+    """Pin one published article as the best answer to a search."""
+
+    query = StringField(
+        _l("Query"),
+        validators=[
+            DataRequired(message=_l("Please enter the search this article answers.")),
+            Length(max=200),
+        ],
+        description=_l("Also applies to other spellings and small typos of the same search."),
+        id="promoted-query",
+    )
+    slug = SelectField(
+        _l("Article"),
+        validators=[DataRequired(message=_l("Please choose a published article."))],
+        validate_choice=False,
+        id="promoted-slug",
+    )

@@ -381,3 +381,24 @@ class ArticleChange(db.Model):
     article_id: Mapped[int] = mapped_column(Integer)
     slug: Mapped[str] = mapped_column(String(120))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class PromotedAnswer(db.Model):
+    """An article editors named the best answer to a query; ``query_key`` is the query as the
+    search analyses it, so spelling variants of the query find the same row."""
+
+    __tablename__ = "promoted_answer"
+    __table_args__ = (UniqueConstraint("query_key", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    query: Mapped[str] = mapped_column(String(200))
+    query_key: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(2))
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("article.id", ondelete="CASCADE"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    article: Mapped[Article] = relationship()
+    created_by: Mapped[User | None] = relationship()

@@ -5,7 +5,7 @@ end of every tag that ``<`` may open up to the next ``>``, and rebuilds a block'
 every emphasis, code span or escape it finds; so its time grows with the brackets and markers
 times the block's length and with the distance from each ``<`` to its ``>``. Very many lines
 or blocks and deep nesting cost too. :func:`markup_problem` bounds all of them, so the largest
-body an editor may save renders in well under half a second (``bench/markdown.py`` builds the
+body an editor may save renders in well under half a second (``bench/markdown_bounds.py`` builds the
 worst cases), and :func:`render_markdown` shows a body beyond the bounds as plain text instead
 of rendering it.
 """

@@ -161,6 +161,7 @@ def api_search():
                 "score": hit.score,
                 "language": hit.language,
                 "weak": hit.weak,
+                "promoted": hit.slug == outcome.promoted,
             }
             for hit in found.hits
         ],

@@ -6,9 +6,10 @@ from collections.abc import Hashable
 from dataclasses import dataclass, replace
 
 from flask import current_app
+from markupsafe import escape
 from sqlalchemy import select, update
 
-from articles import catalog, ranking, suggestions, visitors
+from articles import catalog, promoted, ranking, suggestions, visitors
 from articles.indexing import rebuild_in_background, rebuilding, search_index
 from articles.models import Article, SearchQuery, SynonymList
 from portal import audit, safety
@@ -118,6 +119,23 @@ def _log_limit() -> str:
     return current_app.config["SEARCH_LOG_RATE_LIMIT"]
 
 
+def _promoted_first(results: Results, article: Article | None) -> Results:
+    """The pinned answer leads the first page and leaves the places it had elsewhere."""
+    if article is None:
+        return results
+    others = [hit for hit in results.hits if hit.slug != article.slug]
+    if results.page != 1:
+        return replace(results, hits=others)
+    own = next((hit for hit in results.hits if hit.slug == article.slug), None)
+    lead = own or replace(_hit(article), snippet=str(escape(article.published.summary or "")))
+    # First, with the best score, so that the scores still say the order.
+    best = max((hit.score for hit in results.hits), default=0.0)
+    lead = replace(lead, score=best, answers=True, weak=False)
+    total = (results.total + (own is None)) if results.answered else 1 + len(others)
+    hits = [lead, *others][: results.per_page]
+    return replace(results, total=total, hits=hits, answered=True)
+
+
 @dataclass
 class Outcome:
     results: Results
@@ -125,6 +143,7 @@ class Outcome:
     from_index: bool
     kept_as: Hashable | None = None  # names the results while the process keeps them
     guide: safety.Guidance | None = None  # what to do now, when the query says danger
+    promoted: str | None = None  # the slug of the answer editors pinned for the query
 
 
 def find(
@@ -148,6 +167,14 @@ def find(
         results, from_index = _search(*asked, _all_synonyms(texts))
         if from_index and state is not None:
             searches.put(key, results)
+    verdict = triage.classify(query, language, *safety.season())
+    guide = safety.guidance(verdict.level, verdict.reason, language)
+    pinned = promoted.pinned_for(query, language)
+    if pinned is None and results.suggestion:
+        pinned = promoted.pinned_for(results.suggestion, language)
+    slug = pinned.slug if pinned else None
+    kept_as = (key, slug) if from_index and state is not None else None
+    results = _safety_first(_promoted_first(results, pinned), guide)
     log_id = None
     if normalise(query) and page == 1 and within_limit("search-log", _log_limit()):
         entry = SearchQuery(
@@ -164,10 +191,7 @@ def find(
         # Read before the commit expires the entry, which would cost a query to read it back.
         log_id = entry.id
         db.session.commit()
-    verdict = triage.classify(query, language, *safety.season())
-    guide = safety.guidance(verdict.level, verdict.reason, language)
-    kept_as = key if from_index and state is not None else None
-    return Outcome(_safety_first(results, guide), log_id, from_index, kept_as, guide)
+    return Outcome(results, log_id, from_index, kept_as, guide, slug)
 
 
 def _index_state() -> tuple[int, ...] | None:

@@ -1,4 +1,4 @@
-"""Hello-world Flask: the ceiling bench/http.py measures the portal against, served by the same
+"""Hello-world Flask: the ceiling bench/http_load.py measures the portal against, served by the same
 gunicorn settings, so the ratio shows what the portal's own work costs on this machine.
 
     .venv/bin/gunicorn -c gunicorn.conf.py bench.hello_app:app

@@ -28,9 +28,6 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-# bench/http.py shares its name with the standard library's ``http`` package: take this folder
-# off the import path, or ``requests`` would import that script as ``http``.
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != HERE]
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 

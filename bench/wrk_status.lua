@@ -1,4 +1,4 @@
--- wrk script for bench/http.py: counts responses per status class in every wrk thread and
+-- wrk script for bench/http_load.py: counts responses per status class in every wrk thread and
 -- prints one machine-readable line at the end, so 5xx and other non-2xx answers are exact and
 -- the percentiles come from wrk's own histogram rather than its rounded text.
 local threads = {}

@@ -182,8 +182,17 @@ def test_search_api_answers_the_documented_shape(site, client):
     assert body["answered"] is True
     assert body["query"] == "E18" and body["total"] == 1 and body["suggestion"] is None
     (result,) = body["results"]
-    assert set(result) == {"slug", "title", "url", "snippet", "score", "language", "weak"}
-    assert result["weak"] is False
+    assert set(result) == {
+        "slug",
+        "title",
+        "url",
+        "snippet",
+        "score",
+        "language",
+        "weak",
+        "promoted",
+    }
+    assert result["weak"] is False and result["promoted"] is False
     assert result["url"].endswith("/de/artikel/waschmaschine-zeigt-e18")
     assert result["language"] == "de" and isinstance(result["score"], float)
 

@@ -220,7 +220,7 @@ def _working_day() -> date:
 def _seed(app) -> dict:
     """Articles with votes, history and an image; staff; a booked visit with a photo, an audit
     trail and its technician's absences. Returns the values the page lists need."""
-    from articles import authoring, indexing, voting
+    from articles import authoring, indexing, promoted, voting
     from articles.images import store_image
     from articles.models import Article, Reason
     from booking import agenda, scheduling
@@ -257,6 +257,7 @@ def _seed(app) -> dict:
         voting.cast(article, "visitor-yes", "address-yes", voting.Ballot(True))
         voting.resolve(admin, article, 1)
         indexing.rebuild(app)
+        promoted.pin("Tür", slug, admin)
         store_image(
             _tiny_png(),
             "typenschild.png",
@@ -508,6 +509,22 @@ def test_booking_pages_have_no_axe_violations(live_server, page: Page, lang):
     page.locator(".manage-actions a.button").click()
     check("reschedule page")
     assert found == {}
+
+
+@pytest.mark.browser
+@once
+def test_an_article_with_a_wide_table_on_a_phone_has_no_axe_violations(live_server, page: Page):
+    from tests.browser.test_phone_layout import BODY, PHONE
+
+    base_url, app = live_server
+    slug = publish_article(app, title="Wartungsprotokoll lesen", body=BODY)
+    page.set_viewport_size(PHONE)
+    page.goto(f"{base_url}/de/artikel/{slug}")
+    expect(page.locator(".article-body table")).to_have_attribute("tabindex", "0")
+    assert _violations(page) == []
+    page.locator(".toc summary").click()
+    expect(page.locator(".toc details")).to_have_attribute("open", "")
+    assert _violations(page) == []
 
 
 def _endpoint(adapter, url: str) -> str:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from PIL import Image
 from sqlalchemy import select
 
-from articles import authoring, indexing, voting
+from articles import authoring, indexing, promoted, voting
 from articles.models import Article, Reason
 from booking import scheduling
 from booking.callbacks import requests
@@ -55,6 +55,7 @@ def populate(app) -> Site:
         )
         authoring.publish(article)
         db.session.commit()
+        promoted.pin("Tür", slug_de, None)
         ballot = voting.Ballot(False, Reason.UNCLEAR, "Welche Tür?")
         voting.cast(article, "visitor-1", "address-1", ballot, "tür klemmt")
         voting.cast(article, "visitor-2", "address-2", voting.Ballot(True))

@@ -34,6 +34,8 @@ STAFF_ACCESS = {
     "search.synonyms": {"editor", "admin"},
     "search.decide_suggestion": {"editor", "admin"},
     "search.remove_suggestion": {"editor", "admin"},
+    "promoted.add": {"editor", "admin"},
+    "promoted.remove": {"editor", "admin"},
     "feedback.overview": {"editor", "admin"},
     "feedback.export": {"editor", "admin"},
     "feedback.export_comments": {"editor", "admin"},
@@ -89,6 +91,7 @@ SAMPLE_ARGS = {
     "service_id": 1,
     "callback_id": 1,
     "suggestion_id": 1,
+    "pin_id": 1,
 }
 
 

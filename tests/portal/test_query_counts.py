@@ -48,8 +48,9 @@ STAFF_PAGES = {
     # grouped by article); the articles with both revisions
     "/staff/feedback/": 9,
     # the user; the queries grouped; the gaps grouped and whether they were answered since;
-    # the trend; staff's suggestions; the earned ones and their spellings
-    "/staff/search/": 8,
+    # the trend; staff's suggestions; the earned ones and their spellings; the recommended
+    # answers with their articles; the published articles to choose from
+    "/staff/search/": 10,
     # the user; the article; its negative feedback; votes and views for all time, the last 30
     # days and two trends of two periods each (twelve); scores; uncounted votes; queries of
     # votes and of views; votes per revision; the revisions

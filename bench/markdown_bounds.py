@@ -6,7 +6,7 @@ still accepts (at most ``BODY_MAX`` characters) and rendered three times; the sl
 printed. Bodies beyond the bounds are shown as text, so their time is printed too. The goal:
 every accepted body under 0.5 s.
 
-    .venv/bin/python -P bench/markdown.py
+    .venv/bin/python bench/markdown_bounds.py
 """
 
 import sys

@@ -13,17 +13,9 @@ Prints requests/s, p50/p99 latency and the ratio to hello-world per target, then
 article page at least 50 % of hello-world, search page and suggest API at least 25 %, p99 under
 100 ms, no 5xx. Exits 1 on any 5xx or socket error (a missed aim only prints MISS).
 
-    .venv/bin/python bench/http.py --duration 10
-    scripts/with-postgres.sh .venv/bin/python bench/http.py      # the same on PostgreSQL
+    .venv/bin/python bench/http_load.py --duration 10
+    scripts/with-postgres.sh .venv/bin/python bench/http_load.py      # the same on PostgreSQL
 """
-
-import sys
-from pathlib import Path
-
-HERE = Path(__file__).resolve().parent
-# This file shares its name with the standard library's ``http`` package: take its folder off the
-# import path, or ``import http.client`` (urllib) would load this script instead.
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != HERE]
 
 import argparse
 import os
@@ -31,6 +23,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -38,8 +31,10 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
@@ -85,7 +80,7 @@ def _bench_config(folder: Path) -> Path:
     config = folder / "gunicorn.bench.conf.py"
     source = ROOT / "gunicorn.conf.py"
     config.write_text(
-        "# Written by bench/http.py: the project's settings, access log off.\n"
+        "# Written by bench/http_load.py: the project's settings, access log off.\n"
         f"_source = {str(source)!r}\n"
         "with open(_source) as _file:\n"
         "    exec(compile(_file.read(), _source, 'exec'))\n"

@@ -1,0 +1,96 @@
+"""An article on a phone: nothing wider than the screen, wide tables scroll inside themselves,
+and the contents list waits at the top."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.articles.helpers import publish_article
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 375, "height": 740}
+LONG_WORDS = [
+    "Kundendienstmitarbeiterin",
+    "Heizungsanlagenwartung",
+    "Warmwasserbereitungsanlage",
+    "Sicherheitstemperaturbegrenzer",
+    "Ausdehnungsgefäßvordruck",
+    "Brennwertkesselaustausch",
+    "Abgasüberwachungseinrichtung",
+    "Umwälzpumpensteuerung",
+]
+HEADER = "| " + " | ".join(LONG_WORDS) + " |"
+RULE = "|" + "---|" * len(LONG_WORDS)
+ROW = "| " + " | ".join(reversed(LONG_WORDS)) + " |"
+BODY = (
+    "## Prüfung\n\nDer Techniker prüft jedes Bauteil der Anlage und notiert die Werte in der "
+    "Tabelle unten, damit Sie später nachlesen können, was getan wurde.\n\n"
+    f"{HEADER}\n{RULE}\n{ROW}\n{ROW}\n\n"
+    "## Lösung\n\nTauschen Sie das Bauteil aus, das in der Tabelle als defekt markiert ist."
+)
+
+
+@pytest.fixture
+def article_url(live_server):
+    base_url, app = live_server
+    slug = publish_article(app, title="Wartungsprotokoll lesen", body=BODY)
+    return f"{base_url}/de/artikel/{slug}"
+
+
+def test_an_article_with_a_wide_table_fits_a_phone(article_url, page: Page):
+    page.set_viewport_size(PHONE)
+    page.goto(article_url)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Wartungsprotokoll lesen")
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    table = page.locator(".article-body table")
+    sizes = table.evaluate("t => [t.scrollWidth, t.clientWidth]")
+    assert sizes[0] > sizes[1], sizes  # the table scrolls inside itself
+    text = page.locator(".article-body p").first
+    expect(text).to_contain_text("Der Techniker prüft jedes Bauteil")
+    box = text.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+
+
+def test_a_wide_table_scrolls_with_the_keyboard(article_url, page: Page):
+    page.set_viewport_size(PHONE)
+    page.goto(article_url)
+    table = page.get_by_role("table", name="Tabelle, seitlich scrollbar")
+    expect(table).to_have_attribute("tabindex", "0")
+    table.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("document.querySelector('.article-body table').scrollLeft > 0")
+
+
+def test_the_contents_list_waits_closed_above_the_text_on_a_phone(article_url, page: Page):
+    page.set_viewport_size(PHONE)
+    page.goto(article_url)
+    contents = page.get_by_role("navigation", name="Inhalt")
+    summary = contents.locator("summary")
+    expect(summary).to_have_text("Inhalt")
+    first_heading = page.locator(".article-body h2").first
+    expect(first_heading).to_have_text("Prüfung")
+    assert summary.bounding_box()["y"] < first_heading.bounding_box()["y"]
+    link = contents.get_by_role("link", name="Lösung")
+    expect(link).to_be_hidden()
+
+    summary.click()
+    expect(link).to_be_visible()
+    link.click()
+    expect(page).to_have_url(re.compile("#loesung$"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_the_contents_list_stands_open_beside_the_text_on_a_wide_screen(article_url, page: Page):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(article_url)
+    contents = page.get_by_role("navigation", name="Inhalt")
+    expect(contents.get_by_role("link", name="Lösung")).to_be_visible()
+    article = page.locator("article.article").bounding_box()
+    assert contents.bounding_box()["x"] >= article["x"] + article["width"]
+    table = page.locator(".article-body table").bounding_box()
+    assert table["x"] + table["width"] <= article["x"] + article["width"]  # not over the column
+    assert page.locator("[id=toc-heading]").count() == 1
