@@ -31,6 +31,7 @@ def _routes(app, site: Site, method: str) -> list[tuple[str, str]]:
         "token": site.manage_token,
         "callback_id": 1,
         "suggestion_id": 1,
+        "pin_id": 1,
     }
     found = []
     with app.test_request_context():
