@@ -53,11 +53,11 @@ def _run(
         return {name: set(places[name][docnum].decode("utf-8").split()) for name in places}
 
     def weight(docnum: int) -> float:
-        placed = 1.0 + sum(
-            share * built.share_in(placed_terms(docnum)[name])
-            for name, share in PLACE_WEIGHTS.items()
+        placed = placed_terms(docnum)
+        weighted = 1.0 + sum(
+            share * built.share_in(placed[name]) for name, share in PLACE_WEIGHTS.items()
         )
-        return placed * (rank_boost(slugs[docnum]) if rank_boost else 1.0)
+        return weighted * (rank_boost(slugs[docnum]) if rank_boost else 1.0)
 
     # Text relevance, weighted by where the words stand, by the boost and, where hits may miss
     # some of what was asked, by the share they hold: the score says the order. iter():
