@@ -130,7 +130,7 @@ def _promoted_first(results: Results, article: Article | None) -> Results:
     lead = own or replace(_hit(article), snippet=str(escape(article.published.summary or "")))
     # First, with the best score, so that the scores still say the order.
     best = max((hit.score for hit in results.hits), default=0.0)
-    lead = replace(lead, score=best, answers=True, weak=False)
+    lead = replace(lead, score=best, weak=False)
     total = (results.total + (own is None)) if results.answered else 1 + len(others)
     hits = [lead, *others][: results.per_page]
     return replace(results, total=total, hits=hits, answered=True)

@@ -47,7 +47,6 @@ class Hit:
     anchor: str | None
     score: float
     coverage: float = 1.0  # the share of what was asked that the article contains
-    answers: bool = False  # whether it answers the query with confidence (search.answers)
     weak: bool = False  # shown although it does not answer the query
 
 

@@ -37,7 +37,8 @@ def _run(
     page: int,
     per_page: int,
     rank_boost: RankBoost | None,
-) -> tuple[int, list[Hit]]:
+) -> tuple[int, list[Hit], bool]:
+    """The total, the page's hits, and whether the first hit of all answers the query."""
     searcher = index.searcher()
     limit = max(page * per_page, RERANK_DEPTH)
     found = searcher.search(
@@ -74,6 +75,10 @@ def _run(
     # A query most articles match ("kaputt", which a synonym group makes every fault) answers
     # nothing in particular.
     generic = total > max(GENERIC_MIN, GENERIC_SHARE * searcher.doc_count())
+    answered = bool(ranked) and not generic
+    if answered:
+        share, _, first = ranked[0]
+        answered = answers(built, share, set().union(*placed_terms(first.docnum).values()))
     hits = []
     for matched, score, hit in ranked[(page - 1) * per_page : page * per_page]:
         fields = hit.fields()
@@ -91,11 +96,9 @@ def _run(
                 anchor=anchor,
                 score=round(score, 4),
                 coverage=matched,
-                answers=not generic
-                and answers(built, matched, set().union(*placed_terms(hit.docnum).values())),
             )
         )
-    return total, hits
+    return total, hits, answered
 
 
 def _known(reader, word: str, language: str, synonyms: Synonyms | None) -> bool:
@@ -159,9 +162,10 @@ def _search_one(
     page: int,
     per_page: int,
     rank_boost: RankBoost | None,
-) -> tuple[int, list[Hit]]:
+) -> tuple[int, list[Hit], bool]:
     """Hits with every unit when there are any; else the best partial matches, which rank by
-    how many units they hold (the caller decides how many of those to show)."""
+    how many units they hold (the caller decides how many of those to show); and whether the
+    first of them answers the query."""
     reader = index.searcher().reader()
     builder = QueryBuilder(
         index.language,
@@ -174,10 +178,10 @@ def _search_one(
         built = plan.at(level)
         if built is None or built.query is None:
             continue
-        total, hits = _run(index, built, category, page, per_page, rank_boost)
+        total, hits, answered = _run(index, built, category, page, per_page, rank_boost)
         if total:
-            return total, hits
-    return 0, []
+            return total, hits, answered
+    return 0, [], False
 
 
 def answers(built: Built, coverage: float, placed: set[str]) -> bool:
@@ -191,10 +195,11 @@ def answers(built: Built, coverage: float, placed: set[str]) -> bool:
     return len(built.units) == 1 or built.share_in(placed) > 0
 
 
-def _shown(text: str, language: str, page: int, per_page: int, total: int, hits, **flags):
+def _shown(text, language, page, per_page, found: tuple[int, list[Hit], bool], **flags):
     """Results that answer the query as they are; else at most ``WEAK_LIMIT`` weak matches,
     on the first page only."""
-    if hits and hits[0].answers:
+    total, hits, answered = found
+    if answered:
         return Results(text, language, total, page, per_page, hits, **flags)
     weak = [replace(hit, weak=True) for hit in hits[:WEAK_LIMIT]] if page == 1 else []
     return Results(text, language, len(weak), 1, per_page, weak, answered=False, **flags)
@@ -230,32 +235,21 @@ def search(
         index[name].refresh()
     own = index[language]
     arguments = (category, page, per_page, rank_boost)
-    total, hits = _search_one(own, parsed, synonyms.get(language), *arguments)
-    if hits and hits[0].answers:
-        return _shown(text, language, page, per_page, total, hits)
+    found = _search_one(own, parsed, synonyms.get(language), *arguments)
+    if found[2]:
+        return _shown(text, language, page, per_page, found)
     suggestion = _respell(own, parsed, synonyms.get(language))
     if suggestion:
-        fixed_total, fixed = _search_one(own, parse(suggestion), synonyms.get(language), *arguments)
-        if fixed and fixed[0].answers:
+        fixed = _search_one(own, parse(suggestion), synonyms.get(language), *arguments)
+        if fixed[2]:
             return _shown(
-                text,
-                language,
-                page,
-                per_page,
-                fixed_total,
-                fixed,
-                suggestion=suggestion,
-                corrected=True,
+                text, language, page, per_page, fixed, suggestion=suggestion, corrected=True
             )
     if other_language:
-        other_total, other = _search_one(
-            index[other_language], parsed, synonyms.get(other_language), *arguments
-        )
-        if other and (other[0].answers or not hits):
-            return _shown(
-                text, other_language, page, per_page, other_total, other, other_language=True
-            )
-    return _shown(text, language, page, per_page, total, hits, suggestion=suggestion)
+        other = _search_one(index[other_language], parsed, synonyms.get(other_language), *arguments)
+        if other[2] or (other[0] and not found[0]):
+            return _shown(text, other_language, page, per_page, other, other_language=True)
+    return _shown(text, language, page, per_page, found, suggestion=suggestion)
 
 
 def suggest(

@@ -178,3 +178,10 @@ def test_empty_and_stopword_queries_find_nothing(index):
 def test_an_answer_is_not_padded_with_articles_holding_one_of_the_words(index):
     results = search(index, "Brenner Druck", "de", synonyms=SYNONYMS)
     assert [hit.slug for hit in results.hits] == ["wartung-getrennt"]  # the only one with both
+
+
+def test_later_pages_of_an_answered_query_are_answered_too(index):
+    first = search(index, "Abgas einmal", "de", per_page=1, synonyms=SYNONYMS)
+    assert first.answered and first.total >= 2
+    second = search(index, "Abgas einmal", "de", page=2, per_page=1, synonyms=SYNONYMS)
+    assert second.answered and len(second.hits) == 1 and second.hits[0].slug != first.hits[0].slug
