@@ -19,6 +19,7 @@ from portal.spreadsheets import csv_text
 
 TREND_DAYS = (30, 90)
 TYPO_MIN_LENGTH = 6
+TYPO_MAX_LENGTH = 40  # a typo matters in a short query; a long one costs its length squared
 SOLVED_CHUNK = 5000  # keys per query: below every database's limit of bound parameters
 CHART_WIDTH, CHART_HEIGHT, CHART_TOP = 600, 160, 10
 
@@ -146,9 +147,9 @@ def within_one_edit(a: str, b: str) -> bool:
 
 
 def typo_groups(keys: list[str]) -> dict[str, str]:
-    """Each key of at least ``TYPO_MIN_LENGTH`` characters mapped to the key of its group:
-    keys one edit apart belong together. Keys that share a one-letter deletion are the only
-    ones compared, so this does not compare every pair."""
+    """Each key of ``TYPO_MIN_LENGTH`` to ``TYPO_MAX_LENGTH`` characters mapped to the key of
+    its group: keys one edit apart belong together. Keys that share a one-letter deletion are
+    the only ones compared, so this does not compare every pair."""
     parent = {key: key for key in keys}
 
     def root(key: str) -> str:
@@ -159,7 +160,7 @@ def typo_groups(keys: list[str]) -> dict[str, str]:
 
     by_deletion = defaultdict(list)
     for key in keys:
-        if len(key) >= TYPO_MIN_LENGTH:
+        if TYPO_MIN_LENGTH <= len(key) <= TYPO_MAX_LENGTH:
             for variant in {key} | {key[:i] + key[i + 1 :] for i in range(len(key))}:
                 by_deletion[variant].append(key)
     for group in by_deletion.values():

@@ -180,3 +180,9 @@ def test_the_demo_fills_an_empty_search_log_once_and_the_report_shows_gaps(app, 
     table = _gaps_table(page)
     assert "offen" in table and "gelöst" in table
     assert "Vorgeschlagen, weil viele Besucher danach gesucht haben" in page
+
+
+def test_long_queries_are_not_grouped_by_typo():
+    long = "waschmaschine " * 10
+    grouped = search_report.typo_groups([long, long + "x"])
+    assert grouped == {long: long, long + "x": long + "x"}
