@@ -46,7 +46,6 @@ class Hit:
     snippet: str
     anchor: str | None
     score: float
-    coverage: float = 1.0  # the share of what was asked that the article contains
     weak: bool = False  # shown although it does not answer the query
 
 

@@ -80,7 +80,7 @@ def _run(
         share, _, first = ranked[0]
         answered = answers(built, share, set().union(*placed_terms(first.docnum).values()))
     hits = []
-    for matched, score, hit in ranked[(page - 1) * per_page : page * per_page]:
+    for _, score, hit in ranked[(page - 1) * per_page : page * per_page]:
         fields = hit.fields()
         text, anchor = snippet(
             fields["sections"], fields["summary_text"], built.matcher, built.matcher.wanted
@@ -95,7 +95,6 @@ def _run(
                 snippet=text,
                 anchor=anchor,
                 score=round(score, 4),
-                coverage=matched,
             )
         )
     return total, hits, answered
