@@ -228,19 +228,25 @@ def _link_page(kind: str, form, user: User | None):
     return render_template("portal/set_password.html", form=form, kind=kind, user=user), status
 
 
+def _set_password_by_link(kind: str, token: str, user: User | None, form, redeem, done: str):
+    """Set the password an e-mailed link allows; the link is used up only on success."""
+    if user is not None and form.validate_on_submit():
+        if redeem(token, form.password.data) is None:
+            db.session.rollback()
+            return _link_page(kind, form, None)
+        db.session.commit()
+        flash(done, "success")
+        return redirect(url_for("auth.login"))
+    return _link_page(kind, form, user)
+
+
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 @limiter.limit(_reset_limit, methods=["POST"])
 def reset_password(token: str):
     user = tokens.holder(token, TokenPurpose.PASSWORD_RESET)
     form = ResetPasswordForm(account_email=user.email if user else "")
-    if user is not None and form.validate_on_submit():
-        if staff_accounts.reset_password(token, form.password.data) is None:
-            db.session.rollback()
-            return _link_page("reset", form, None)
-        db.session.commit()
-        flash(_("Your new password is set. Please sign in with it."), "success")
-        return redirect(url_for("auth.login"))
-    return _link_page("reset", form, user)
+    done = _("Your new password is set. Please sign in with it.")
+    return _set_password_by_link("reset", token, user, form, staff_accounts.reset_password, done)
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
@@ -250,11 +256,7 @@ def accept_invitation(token: str):
     if user is not None and not user.invitation_pending:
         user = None
     form = AcceptInvitationForm(account_email=user.email if user else "")
-    if user is not None and form.validate_on_submit():
-        if staff_accounts.accept_invitation(token, form.password.data) is None:
-            db.session.rollback()
-            return _link_page("invitation", form, None)
-        db.session.commit()
-        flash(_("Your password is set. Please sign in with it."), "success")
-        return redirect(url_for("auth.login"))
-    return _link_page("invitation", form, user)
+    done = _("Your password is set. Please sign in with it.")
+    return _set_password_by_link(
+        "invitation", token, user, form, staff_accounts.accept_invitation, done
+    )

@@ -1,4 +1,4 @@
-from articles import authoring
+from articles import authoring, indexing
 from portal.extensions import db
 
 
@@ -19,3 +19,16 @@ def publish_article(app, **changes):
         authoring.publish(article)
         db.session.commit()
         return article.slug
+
+
+def searchable_e18_article(app):
+    """One published article about E18 in a built index: the site the search-log tests use."""
+    publish_article(
+        app,
+        title="Waschmaschine zeigt E18",
+        body="## Ursache\n\nDas Flusensieb ist verstopft.",
+        tags=["e18"],
+    )
+    with app.app_context():
+        indexing.rebuild(app)
+    return app

@@ -7,26 +7,18 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from articles import indexing, search_report
+from articles import search_report
 from articles.models import SearchQuery
 from articles.suggestions import query_key
 from portal.extensions import db
 from portal.models import utcnow
-from tests.articles.helpers import publish_article
+from tests.articles.helpers import publish_article, searchable_e18_article
 from tests.conftest import login
 
 
 @pytest.fixture
 def site(app):
-    publish_article(
-        app,
-        title="Waschmaschine zeigt E18",
-        body="## Ursache\n\nDas Flusensieb ist verstopft.",
-        tags=["e18"],
-    )
-    with app.app_context():
-        indexing.rebuild(app)
-    return app
+    return searchable_e18_article(app)
 
 
 def _log(app, query, answered, results=0, days_ago=0.0, language="de"):

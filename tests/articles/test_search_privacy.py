@@ -10,22 +10,14 @@ from articles import indexing
 from articles.models import ArticleView, SearchQuery
 from booking.models import Deflection
 from portal.extensions import db
-from tests.articles.helpers import publish_article
+from tests.articles.helpers import publish_article, searchable_e18_article
 
 BROWSER = {"User-Agent": "Mozilla/5.0 Firefox/140.0"}
 
 
 @pytest.fixture
 def site(app):
-    publish_article(
-        app,
-        title="Waschmaschine zeigt E18",
-        body="## Ursache\n\nDas Flusensieb ist verstopft.",
-        tags=["e18"],
-    )
-    with app.app_context():
-        indexing.rebuild(app)
-    return app
+    return searchable_e18_article(app)
 
 
 def _result_link(page: str) -> str:
