@@ -29,16 +29,36 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 
 # A path segment or query value this long is a secret (a manage link's token, an invitation's).
 _SECRET = re.compile(r"(?<=[/=])[A-Za-z0-9_.-]{20,}")
+# A query value, and the names whose values say nothing about a person (pages, languages).
+_QUERY_VALUE = re.compile(r"(?P<name>(?:^|(?<=[?&]))[^=&\s]+)=(?P<value>[^&\s#]*)")
+_PLAIN_NAMES = frozenset(
+    ["lang", "seite", "page", "kategorie", "category", "leistung", "service", "tag", "ab", "format"]
+)
+
+
+def _masked(text: str) -> str:
+    """``text`` without secrets and without query values that may be personal: what someone
+    searched for, asked to be called about or typed for triage stays out of the log."""
+
+    def value(match: re.Match) -> str:
+        plain = match["name"] in _PLAIN_NAMES or not match["value"]
+        return match[0] if plain else f"{match['name']}=…"
+
+    path, mark, query = _SECRET.sub("…", text).partition("?")
+    return path + mark + _QUERY_VALUE.sub(value, query) if mark else path
 
 
 class SecretsMaskedLogger(Logger):
-    """The access log without the tokens of private links, which open a customer's data."""
+    """The access log without the tokens of private links, which open a customer's data, and
+    without the query values of searches, callback topics and triage texts."""
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
-        for name in ("r", "U", "q", "f"):
+        for name in ("r", "U", "f"):
             if isinstance(atoms.get(name), str):
-                atoms[name] = _SECRET.sub("…", atoms[name])
+                atoms[name] = _masked(atoms[name])
+        if isinstance(atoms.get("q"), str):
+            atoms["q"] = _masked("?" + atoms["q"])[1:]
         return atoms
 
 

@@ -51,10 +51,11 @@ def api_triage():
     if lang not in SUPPORTED_LANGUAGES:
         return api_error("lang must be one of: " + ", ".join(SUPPORTED_LANGUAGES))
     verdict = triage.classify(text, lang, *safety.season())
-    guide = safety.guidance(verdict.level, verdict.reason, lang)
+    guide = safety.guidance_for(verdict, lang)
     return jsonify(
         level=verdict.level,
         reason=verdict.reason,
+        possible=verdict.possible,
         advice=guide.advice if guide else "",
         phone=guide.phone if guide else None,
         title=guide.title if guide else None,

@@ -26,7 +26,7 @@ from portal.errors import api_error
 from portal.forms import ID_MAX, ConfirmForm, record_id, whole_number
 from portal.i18n import reject_unknown_language
 from portal.models import Role
-from portal.security import deliberate_visit
+from portal.security import deliberate_visit, from_this_site
 
 bp = Blueprint("search", __name__)
 bp.url_value_preprocessor(reject_unknown_language)
@@ -55,7 +55,13 @@ def results(lang: str):
     if category and not CATEGORY.match(category):
         category = None
     page = _page_number(request.args.get("seite")) or 1
-    outcome = searching.find(query, lang, category, page, PER_PAGE) if query else None
+    # Only a search the visitor made is logged: an <img> elsewhere pointing here must not
+    # make every visitor's browser a searcher of the content gaps and the suggestions.
+    outcome = (
+        searching.find(query, lang, category, page, PER_PAGE, log=deliberate_visit())
+        if query
+        else None
+    )
     nothing_found = outcome is not None and outcome.results.total == 0
     # The search's log entry, which result links carry with this browser's proof of having
     # made it, so that a click is recorded with it; a later page only with that proof.
@@ -130,7 +136,7 @@ def api_search():
         found = catalog.category_by_path(lang, category)
         if found is None or found.parent_id is not None:
             return api_error(f"unknown top-level category {category!r} for lang {lang!r}")
-    outcome = searching.find(query, lang, category, page, PER_PAGE)
+    outcome = searching.find(query, lang, category, page, PER_PAGE, log=from_this_site())
     found, guide = outcome.results, outcome.guide
     return jsonify(
         query=query,

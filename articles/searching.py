@@ -147,10 +147,15 @@ class Outcome:
 
 
 def find(
-    query: str, language: str, category: str | None = None, page: int = 1, per_page: int = 10
+    query: str,
+    language: str,
+    category: str | None = None,
+    page: int = 1,
+    per_page: int = 10,
+    log: bool = True,
 ) -> Outcome:
-    """Search and log the search; the log id lets result links record the click. A query
-    that describes danger gets what to do now, and the article about it first.
+    """Search and, with ``log``, log the search; the log id lets result links record the
+    click. A query that describes danger gets what to do now, and the article about it first.
 
     Results from the index are kept per process for as long as what they rest on stands: this
     node's index (its commits), the synonyms, and the helpfulness scores.
@@ -168,7 +173,7 @@ def find(
         if from_index and state is not None:
             searches.put(key, results)
     verdict = triage.classify(query, language, *safety.season())
-    guide = safety.guidance(verdict.level, verdict.reason, language)
+    guide = safety.guidance_for(verdict, language)
     pinned = promoted.pinned_for(query, language)
     if pinned is None and results.suggestion:
         pinned = promoted.pinned_for(results.suggestion, language)
@@ -176,7 +181,7 @@ def find(
     kept_as = (key, slug) if from_index and state is not None else None
     results = _safety_first(_promoted_first(results, pinned), guide)
     log_id = None
-    if normalise(query) and page == 1 and within_limit("search-log", _log_limit()):
+    if log and normalise(query) and page == 1 and within_limit("search-log", _log_limit()):
         entry = SearchQuery(
             query=normalise(query),
             language=language,

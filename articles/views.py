@@ -110,7 +110,7 @@ def _comment_guidance(vote, language: str) -> safety.Guidance | None:
     if vote is None or not vote.comment:
         return None
     verdict = triage.classify(vote.comment, language, *safety.season())
-    return safety.guidance(verdict.level, verdict.reason, language)
+    return safety.guidance_for(verdict, language)
 
 
 @bp.get("/media/<key>/<filename>")

@@ -1,12 +1,14 @@
 """Triage benchmark: what the rules get right on the phrasing sets, and what a verdict costs.
 
 Prints, per set in ``tests/search/``: emergencies caught (level, and level with reason), urgent
-cases caught in December and left alone in July, and false alarms on normal texts; then the
+cases caught in December and left alone in July, and false alarms on normal texts; per class of
+the "when in doubt" sets, how many get their level and reason; how many metamorphic variants of
+every emergency and urgent text keep their level (``tests/search/triage_variants.py``); then the
 time to build the triager and the p50/p95/max time of one verdict for short queries and for
 2,000-character problem descriptions, first read (cold) and again (the per-process word cache),
 and for the worst input found: 2,000 characters of unknown words.
 
-    .venv/bin/python -P bench/triage.py
+    .venv/bin/python -P bench/triage.py [--no-variants]
 """
 
 import random
@@ -21,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from search import triage
+from tests.search import triage_variants
 
 SETS = ("triage_cases", "triage_holdout", "triage_final")
 DECEMBER, JULY = date(2026, 12, 3), date(2027, 7, 15)
@@ -41,6 +44,39 @@ def _figures(cases: list[dict]) -> str:
         f"urgent {winter}/{len(urgent)} in December and {summer}/{len(urgent)} normal in July, "
         f"false alarms {alarms}/{len(normal)} ({100 * alarms / max(1, len(normal)):.1f} %)"
     )
+
+
+def _groups(name: str) -> None:
+    with (ROOT / "tests" / "search" / f"{name}.toml").open("rb") as handle:
+        groups = tomllib.load(handle)["group"]
+    totals: dict[str, list[int]] = {}
+    asked = denied = 0
+    for group in groups:
+        for text in group["texts"]:
+            verdict = triage.classify(text, group["lang"], DECEMBER)
+            right = (verdict.level, verdict.reason) == (group["level"], group.get("reason"))
+            counts = totals.setdefault(f"{group['class']} ({group['lang']})", [0, 0])
+            counts[0] += right
+            counts[1] += 1
+            if "possible" in group:
+                denied += 1
+                asked += verdict.possible == group["possible"]
+    print(f"{name}: " + ", ".join(f"{k} {r}/{n}" for k, (r, n) in totals.items()))
+    print(f"  denied dangers still asked about: {asked}/{denied}")
+
+
+def _metamorphic() -> None:
+    kept = total = 0
+    lowered: dict[str, int] = {}
+    for text, language, _ in triage_variants.seeds():
+        base = triage.SEVERITY[triage.classify(text, language, DECEMBER).level]
+        for kind, variant in triage_variants.every_variant(text, language):
+            total += 1
+            if triage.SEVERITY[triage.classify(variant, language, DECEMBER).level] >= base:
+                kept += 1
+            else:
+                lowered[kind] = lowered.get(kind, 0) + 1
+    print(f"metamorphic variants keeping their level: {kept}/{total}, lowered by kind: {lowered}")
 
 
 def _timings(texts: list[str]) -> str:
@@ -64,6 +100,10 @@ def main() -> None:
             cases = tomllib.load(handle)["case"]
         everything += cases
         print(f"{name} ({len(cases)}): {_figures(cases)}")
+    for name in triage_variants.GROUP_SETS:
+        _groups(name)
+    if "--no-variants" not in sys.argv:
+        _metamorphic()
     texts = [c["text"] for c in everything]
     long_texts = [(" ".join(texts[i : i + 40]))[:2000] for i in range(0, len(texts), 40)]
     triage.default_triager()._read.clear()

@@ -18,6 +18,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
+from booking.scheduling import DESCRIBED
+
 PROBLEM_MAX = 2000
 MAX_PHOTOS = 3
 STEPS = {
@@ -27,6 +29,11 @@ STEPS = {
     4: ("name", "email", "phone", "street", "city", "consent", "photos"),
 }
 SLOT = r"^\d{4}-\d{2}-\d{2}/\d{1,2}$"
+
+
+def described(form: FlaskForm) -> tuple[str, ...]:
+    """What a booking form (the customer's or the phone booking) describes, for triage."""
+    return tuple(form[name].data or "" for name in DESCRIBED if name in form)
 
 
 def parse_slot(value: str) -> tuple[date, int] | None:

@@ -106,6 +106,10 @@ class NoLongerOpen(BookingError):
     code = "no_longer_open"
 
 
+# The fields of a booking in which a customer describes something: all read by triage.
+DESCRIBED = ("device_type", "brand", "model", "serial_number", "problem")
+
+
 @dataclass(frozen=True)
 class Customer:
     """What a customer tells us about themselves, the visit and the device."""
@@ -122,6 +126,10 @@ class Customer:
     serial_number: str = ""
     purchase_date: date | None = None
     problem: str = ""
+
+    def described(self) -> tuple[str, ...]:
+        """What the customer describes, for triage."""
+        return tuple(getattr(self, name) for name in DESCRIBED)
 
 
 @dataclass(frozen=True)
@@ -177,10 +185,11 @@ def _check_open_bookings(keys: dict[str, str], appointment: Appointment) -> None
             raise TooManyOpen(name.removesuffix("_key"))
 
 
-def assess(device: str, problem: str, language: str, now: datetime | None = None) -> triage.Triage:
-    """The triage of what a customer says about the device and the problem."""
-    text = f"{device}: {problem}" if device.strip() else problem
-    return triage.classify(text, language, *safety.season(now))
+def assess(described: Sequence[str], language: str, now: datetime | None = None) -> triage.Triage:
+    """The triage of everything a customer describes (device, brand, model, serial number,
+    problem), the strongest field winning. Names and addresses are not read: a customer
+    called Rauch or a town called Brand is no fire."""
+    return triage.classify_fields(described, language, *safety.season(now))
 
 
 def parse_windows(text: str) -> tuple[availability.Window, ...]:
@@ -450,7 +459,7 @@ def book(
     slot = _slot(service, customer.postcode, day, window, now)
     if slot is None:
         raise WindowTaken(f"{day} {window}")
-    verdict = assess(customer.device_type, customer.problem, language, now)
+    verdict = assess(customer.described(), language, now)
     keys = customer_keys(customer)
     for technician_id in slot.technicians:
         appointment = Appointment(

@@ -19,6 +19,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from booking import agenda, notifications, scheduling
+from booking.forms import described
 from booking.models import AbsenceKind, Appointment, ServiceType, Status, Technician
 from booking.staff_forms import (
     WEEKDAYS,
@@ -230,8 +231,7 @@ def _render_phone_booking(form: PhoneBookingForm, slots: list | None):
         for slot in slots or []
     ]
     language = current_language()
-    verdict = scheduling.assess(form.device_type.data or "", form.problem.data or "", language)
-    guide = safety.guidance(verdict.level, verdict.reason, language)
+    guide = safety.guidance_for(scheduling.assess(described(form), language), language)
     return render_template("booking/staff/phone_booking.html", form=form, slots=slots, guide=guide)
 
 

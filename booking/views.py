@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from booking import notifications, scheduling
-from booking.forms import STEPS, BookingForm, parse_slot
+from booking.forms import STEPS, BookingForm, described, parse_slot
 from booking.models import Appointment, Deflection, ServiceType
 from portal import safety
 from portal.config import SUPPORTED_LANGUAGES
@@ -93,8 +93,7 @@ def _suggestions(text: str, lang: str) -> list[dict]:
 
 def _guidance(form: BookingForm, lang: str) -> safety.Guidance | None:
     """What to do now, when the device and problem typed describe danger."""
-    verdict = scheduling.assess(form.device_type.data or "", form.problem.data or "", lang)
-    return safety.guidance(verdict.level, verdict.reason, lang)
+    return safety.guidance_for(scheduling.assess(described(form), lang), lang)
 
 
 def _render(
@@ -110,7 +109,9 @@ def _render(
     if service is None:
         step = 1
     context = {"form": form, "step": step, "service": service, "steps": STEPS}
-    if step >= 2 and service is not None and (form.problem.data or form.device_type.data):
+    if guide is not None and not guide.can_book:
+        context["safety"] = guide
+    elif step >= 2 and service is not None and any(described(form)):
         context["safety"] = guide or _guidance(form, lang)
     if step >= 3 and service is not None:
         problem = form.problem.data or ""
@@ -159,11 +160,12 @@ def start(lang: str):
         return _render(form, max(current - 1, 1), lang)
     if "seite" in request.form and current == 3:
         return _render(form, 3, lang)
-    if not form.validate_through(current) or _step_problems(form, current):
-        return _render(form, current, lang, 400)
+    # Danger first: what to do now, with no form error beside it (a missing device can wait).
     guide = _guidance(form, lang) if current >= 2 else None
     if _is_emergency(guide):
         return _render(form, 2, lang, guide=guide)
+    if not form.validate_through(current) or _step_problems(form, current):
+        return _render(form, current, lang, 400, guide=guide)
     return _render(form, current + 1, lang, guide=guide)
 
 
@@ -208,12 +210,12 @@ def book(lang: str):
     form = _form(lang)
     if form.website.data:
         abort(400)
-    if not form.validate_through(4) or _step_problems(form, 2):
-        step = next((n for n in STEPS if _has_errors(form, n)), 1)
-        return _render(form, step, lang, 400)
     guide = _guidance(form, lang)
     if _is_emergency(guide):
         return _render(form, 2, lang, 409, guide=guide)
+    if not form.validate_through(4) or _step_problems(form, 2):
+        step = next((n for n in STEPS if _has_errors(form, n)), 1)
+        return _render(form, step, lang, 400)
     photos, problem = _prepared_photos(form)
     if problem:
         form.photos.errors = [problem]

@@ -8,7 +8,7 @@ emergency service.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -21,6 +21,8 @@ from flask_babel import gettext as _
 from portal.models import utcnow
 
 EMERGENCY, URGENT = "emergency", "urgent"
+# A routine text that speaks of a danger only to deny it: the emergency's guidance, asked.
+POSSIBLE = "possible"
 ALWAYS = "24/7"
 DAYS = {
     "mo": 0, "mon": 0, "di": 1, "tu": 1, "tue": 1, "mi": 2, "we": 2, "wed": 2, "do": 3, "th": 3,
@@ -401,6 +403,31 @@ def guidance(
         title, steps, advice, ordered = WRITERS[reason](numbers(now))
     article = current_app.config["SAFETY_ARTICLES"].get(reason, {}).get(language)
     return Guidance(level, reason, title, steps, advice, ordered, article, level != EMERGENCY)
+
+
+def _questions() -> dict[str, str]:
+    return {
+        "gas": _("Does it smell of gas after all? Then act now:"),
+        "carbon_monoxide": _(
+            "Is a carbon monoxide alarm sounding, or do you feel dizzy or sick? Then act now:"
+        ),
+        "fire": _("Is there smoke, fire or a burning smell after all? Then get to safety:"),
+        "water": _("Is water running out after all? Then stop it at the main valve:"),
+    }
+
+
+def guidance_for(verdict, language: str, now: datetime | None = None) -> Guidance | None:
+    """What to do for a ``search.triage`` verdict: for a danger, its guidance; for a routine
+    text that denies one ("kein Gasgeruch"), the same steps under a question, so that a reader
+    who misread the customer costs a second of reading, not a life."""
+    if verdict.level != "normal":
+        return guidance(verdict.level, verdict.reason, language, now)
+    guide = guidance(EMERGENCY, verdict.possible, language, now) if verdict.possible else None
+    if guide is None:
+        return None
+    with force_locale(language):
+        title = _questions()[verdict.possible]
+    return replace(guide, level=POSSIBLE, title=title, can_book=True)
 
 
 def season(now: datetime | None = None) -> tuple[date, frozenset[int]]:

@@ -67,9 +67,15 @@ def deliberate_visit() -> bool:
     """Whether the visitor opened this page themselves (a link on this site, a typed address),
     not a page elsewhere or an ``<img>``: only then may a GET remember a choice or count a
     click. Browsers say so in Fetch Metadata; without it, a Referer from elsewhere says no."""
-    site, destination = request.headers.get("Sec-Fetch-Site"), request.headers.get("Sec-Fetch-Dest")
+    return from_this_site() and request.headers.get("Sec-Fetch-Dest") in (None, "document")
+
+
+def from_this_site() -> bool:
+    """Whether a request comes from this site's own pages (a script's fetch included) or from
+    no page at all (an app, a typed address), not from a page elsewhere: what an API may count."""
+    site = request.headers.get("Sec-Fetch-Site")
     if site is not None:
-        return site in ("same-origin", "none") and destination in (None, "document")
+        return site in ("same-origin", "none")
     referrer = request.headers.get("Referer")
     return not referrer or urlsplit(referrer).netloc == request.host
 

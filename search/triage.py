@@ -5,21 +5,28 @@ a smell of gas or a burst pipe is answered with what to do now instead of search
 visit next week. The words and the rules live in ``data/triage.toml``, written for staff to read
 and extend; this module only knows how to read a text with them.
 
-A text is read with the search library's own analysis (folding, stems, German compounds), so
-"Gasgeruch", "gas-geruch" and "es riecht nach Gas" meet. A rule names concepts that must occur
-together in one sentence; a concept word shortly after a negation ("kein Gasgeruch") does not
-count, and a rule stands back when the sentence says why it is harmless ("ein paar Tropfen").
+A text is first normalised (compatibility forms, invisible characters, look-alike letters from
+other scripts, letters spaced apart), then read with the search library's own analysis (folding,
+stems, German compounds), so "Gasgeruch", "gas-geruch", "G a s g e r u c h" and "es riecht nach
+Gas" meet. A rule names concepts that must occur together in one sentence. The reading errs
+toward safety: a negation cancels a concept word only where it negates that word itself ("kein
+Gasgeruch", "riecht nicht nach Gas"), never "Keine Ahnung, warum es nach Gas riecht"; and a
+danger that is only denied is still named in the verdict as ``possible``, so that the portal can
+ask about it. A rule stands back when the sentence says why it is harmless ("ein paar Tropfen").
 Nothing here raises for odd input: any text gets a verdict.
 """
 
 import re
 import tomllib
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
+
+from confusable_homoglyphs import confusables
 
 from search.analysis import LANGUAGES, fold, normalise_codes, stem, stop_words
 from search.compounds import MIN_PART, Decompounder, shipped_words
@@ -32,27 +39,35 @@ HEATING_MONTHS = frozenset({10, 11, 12, 1, 2, 3, 4})
 SCOPES = ("clause", "sentence", "text")
 NEUTRAL = "neutral"
 COLD = "{cold}"
-# A negation up to this many words before a concept word, in its clause, cancels it
-# ("es riecht nicht nach Gas oder verbrannt").
-NEGATION_REACH = 5
+# Concept words listed under this key are read in every language (other languages' phrases).
+OTHER = "other"
 # At most this many other words between two words of a phrase ("hört einfach nicht mehr auf").
 PHRASE_GAP = 2
 # Listed words this long are matched by typos; a typo may be one letter shorter.
 FUZZY_MIN = 6
+# Shorter listed words ("Gas") are matched by a typo that keeps their letters: two swapped
+# ("Gsa"), one doubled or added ("gaas", "gsas"), or a letter for one that sounds alike ("Gaz").
+SHORT_MIN = 3
+_SOUNDS_ALIKE = {("s", "z"), ("z", "s"), ("c", "k"), ("k", "c")}
 WORDS_KEPT = 20_000  # words read, kept per process
 # No room is this warm in degrees Celsius; "58 degrees inside" is Fahrenheit.
 FAHRENHEIT_ABOVE = 35
 
 _TOKENS = re.compile(
-    r"(?P<temperature>-?\d{1,2}(?:[.,]\d)?)\s*(?:°\s*[cf]?\b|°|grad\b|degrees?\b|celsius\b)"
+    r"(?P<temperature>-?\d{1,2}(?:[.,]\d)?)\s*(?:°\s*[cf]?\b|°|grad\b|degrees?\b|celsius\b|[cf]\b)"
     r"|(?P<word>\w+)"
-    r"|(?P<sentence>(?<!\d)[.!?]+|[;\n]+)"
+    r"|(?P<sentence>(?<!\d)[.!?]+|[.!?]+(?!\d)|[;\n]+)"
     r"|(?P<clause>[,:()–—]|\s-\s)",
     re.IGNORECASE,
 )
 _CLAUSE_WORDS = {
     "de": frozenset(["und", "aber", "sondern", "jedoch", "doch", "weil", "denn", "obwohl"]),
     "en": frozenset(["and", "but", "because", "although", "though", "however", "yet"]),
+}
+# Words after which a sentence turns: what was said before does not make harmless what follows.
+_CONTRAST_WORDS = {
+    "de": frozenset(["aber", "sondern", "jedoch", "doch", "trotzdem", "dennoch", "allerdings"]),
+    "en": frozenset(["but", "however", "yet", "still", "nevertheless"]),
 }
 
 
@@ -62,17 +77,23 @@ class RulesError(ValueError):
 
 @dataclass(frozen=True)
 class Triage:
-    """The verdict on one text: a level, the reason for it, and the words that decided it."""
+    """The verdict on one text: a level, the reason for it, and the words that decided it.
+
+    ``possible`` names the emergency a routine text speaks of only to deny it ("kein
+    Gasgeruch"): the reader may be wrong, so the portal asks instead of saying nothing.
+    """
 
     level: str = NORMAL
     reason: str | None = None
     evidence: tuple[str, ...] = ()
+    possible: str | None = None
 
 
 @dataclass
 class _Concept:
     modifiers: bool  # counts from any part of a compound, not only the last
     absorbs: bool  # its phrases name something else than their words ("smoke alarm")
+    whole_sentence: bool  # as a rule's `none`, it counts anywhere in the sentence
     words: dict[str, set[str]] = field(default_factory=dict)  # language -> folded words
     stems: dict[str, set[str]] = field(default_factory=dict)
     phrases: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
@@ -96,6 +117,7 @@ class _Token:
     stem: str
     sentence: int
     clause: int  # parts of a sentence, split by commas and by words such as "und", "but"
+    turn: int  # parts of a sentence, split where it turns ("aber", "but")
     stretch: int  # parts of a sentence split by punctuation only; a phrase keeps to one
     in_phrase: bool = False
 
@@ -104,7 +126,8 @@ class _Token:
 class _Occurrence:
     concept: str
     positions: frozenset[int]  # of the tokens that make it
-    negated: bool = False
+    negated: bool = False  # a negation stands right before it: the word itself is denied
+    denied: bool = False  # a negation stands shortly before it, in its clause
 
     def within(self, other: "_Occurrence") -> bool:
         """Whether this is part of a longer phrase written as one ("smoke" in "smoke alarm")."""
@@ -133,11 +156,14 @@ class Triager:
 
     def __init__(self, source: dict):
         self.cold_below = float(source.get("cold_below", 18))
-        negations = source.get("negations", {})
-        self.negations = {
-            lang: frozenset(fold(word, lang) for word in negations.get(lang, []))
-            for lang in LANGUAGES
-        }
+        self.negation_reach = int(source.get("negation_reach", 3))
+        self.negations, self.bridges, self.joins = (
+            {
+                lang: frozenset(fold(word, lang) for word in source.get(key, {}).get(lang, []))
+                for lang in LANGUAGES
+            }
+            for key in ("negations", "negation_bridges", "negation_joins")
+        )
         self.concepts = {
             name: self._concept(spec) for name, spec in source.get("concepts", {}).items()
         }
@@ -151,21 +177,26 @@ class Triager:
             for lang in LANGUAGES
         }
         self._typo_targets: dict[str, dict[int, set[str]]] = {lang: {} for lang in LANGUAGES}
+        self._short_targets: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}
         for name, concept in self.concepts.items():
             for lang, words in concept.words.items():
                 for word in words if name != NEUTRAL else ():
                     if len(word) >= FUZZY_MIN:
                         self._typo_targets[lang].setdefault(len(word), set()).add(word)
+                    elif len(word) >= SHORT_MIN and word.isalpha():
+                        self._short_targets[lang].add(word)
         self._read: dict[tuple[str, str], frozenset[str]] = {}
 
     @staticmethod
     def _concept(spec: dict) -> _Concept:
         concept = _Concept(
-            modifiers=bool(spec.get("modifiers", False)), absorbs=bool(spec.get("absorbs", False))
+            modifiers=bool(spec.get("modifiers", False)),
+            absorbs=bool(spec.get("absorbs", False)),
+            whole_sentence=bool(spec.get("whole_sentence", False)),
         )
         for lang in LANGUAGES:
             concept.words[lang], concept.stems[lang], concept.phrases[lang] = set(), set(), []
-            for entry in spec.get(lang, []):
+            for entry in [*spec.get(lang, []), *spec.get(OTHER, [])]:
                 words = [COLD] if entry == COLD else _folded_words(entry, lang)
                 if len(words) == 1:
                     concept.words[lang].add(words[0])
@@ -202,16 +233,27 @@ class Triager:
         :param heating_months: the months (1-12) of the heating season.
         """
         in_season = today.month in frozenset(heating_months)
-        best = Triage()
-        for lang in _languages(text, language):
-            verdict = self._decide(self._tokens(text, lang), lang, in_season)
-            if SEVERITY[verdict.level] > SEVERITY[best.level]:
-                best = verdict
-        return best
+        return strongest(
+            self._decide(self._tokens(reading, lang), lang, in_season)
+            for reading in readings(text)
+            for lang in _languages(reading, language)
+        )
 
     def _decide(self, tokens: list[_Token], language: str, in_season: bool) -> Triage:
-        """The first rule (they are in order of priority) that some scope of the text meets."""
+        """The first rule (they are in order of priority) that some scope of the text meets;
+        if none does, the emergency the text would be with its denials read as statements."""
         occurrences = self._occurrences(tokens, language)
+        found = self._first_rule(tokens, occurrences, in_season)
+        if found.level != NORMAL:
+            return found
+        for occurrence in occurrences:
+            occurrence.negated = False
+        doubt = self._first_rule(tokens, occurrences, in_season)
+        return Triage(possible=doubt.reason) if doubt.level == EMERGENCY else found
+
+    def _first_rule(
+        self, tokens: list[_Token], occurrences: list[_Occurrence], in_season: bool
+    ) -> Triage:
         for rule in self.rules:
             if rule.heating_season and not in_season:
                 continue
@@ -222,26 +264,42 @@ class Triager:
                 scopes[key].append(occurrence)
             for present in scopes.values():
                 said = {o.concept for o in present if not o.negated}
-                denied = {o.concept for o in present if o.negated}
-                if (
+                denied = {o.concept for o in present if o.denied}
+                if not (
                     all(name in said for name in rule.all)
                     and all(name in denied for name in rule.negated)
-                    and not any(name in said for name in rule.none)
                 ):
-                    named = rule.all + rule.negated
-                    used = sorted({p for o in present if o.concept in named for p in o.positions})
+                    continue
+                named = rule.all + rule.negated
+                used = sorted({p for o in present if o.concept in named for p in o.positions})
+                if not any(
+                    o.concept in rule.none and not o.negated and self._near(tokens, o, used)
+                    for o in present
+                ):
                     evidence = tuple(dict.fromkeys(tokens[p].surface for p in used))
                     return Triage(rule.level, rule.reason, evidence)
         return Triage()
+
+    def _near(self, tokens: list[_Token], occurrence: _Occurrence, used: list[int]) -> bool:
+        """Whether a word that would make the danger harmless speaks of it: in the clause of
+        the rule's words; for a concept that tells the whole story (``whole_sentence``:
+        repaired, in the past), anywhere after the sentence last turned ("aber") before the
+        danger. "Kein Strom in der Küche, Heizung ausgefallen" is a failed heating, not one that
+        fails in the kitchen only."""
+        if self.concepts[occurrence.concept].whole_sentence:
+            last = max(tokens[q].turn for q in used)
+            return any(tokens[p].turn == last for p in occurrence.positions)
+        clauses = {tokens[q].clause for q in used}
+        return any(tokens[p].clause in clauses for p in occurrence.positions)
 
     # Reading a text into tokens and the concepts they carry ---------------------------------
 
     def _tokens(self, text: str, language: str) -> list[_Token]:
         tokens: list[_Token] = []
-        sentence = clause = stretch = 0
+        sentence = clause = stretch = turn = 0
         for match in _TOKENS.finditer(normalise_codes(text)):
             if match["sentence"]:
-                sentence, clause, stretch = sentence + 1, clause + 1, stretch + 1
+                sentence, clause, stretch, turn = sentence + 1, clause + 1, stretch + 1, turn + 1
             elif match["clause"]:
                 clause, stretch = clause + 1, stretch + 1
             elif match["temperature"]:
@@ -249,17 +307,17 @@ class Triager:
                 if degrees > FAHRENHEIT_ABOVE:
                     degrees = (degrees - 32) * 5 / 9
                 if degrees < self.cold_below:
-                    tokens.append(_Token(match[0], COLD, COLD, sentence, clause, stretch))
+                    tokens.append(_Token(match[0], COLD, COLD, sentence, clause, turn, stretch))
             else:
                 folded = fold(match["word"], language)
-                if folded in _CLAUSE_WORDS[language]:
-                    clause += 1
+                clause += folded in _CLAUSE_WORDS[language]
+                turn += folded in _CONTRAST_WORDS[language]
                 words = [folded]
                 if language == "en" and folded in _CONTRACTIONS:
                     words = [_CONTRACTIONS[folded], "t"]
                 for word in words:
                     token = _Token(
-                        match["word"], word, stem(word, language), sentence, clause, stretch
+                        match["word"], word, stem(word, language), sentence, clause, turn, stretch
                     )
                     tokens.append(token)
         return tokens
@@ -273,8 +331,13 @@ class Triager:
                 found.append(_Occurrence(name, frozenset({position})))
         absorbing = [o for o in found if self.concepts[o.concept].absorbs]
         kept = [o for o in found if not any(o.within(other) for other in absorbing)]
-        for occurrence in kept:
-            occurrence.negated = self._negated(tokens, occurrence, language)
+        negated: set[int] = set()
+        for occurrence in sorted(kept, key=lambda o: min(o.positions)):
+            occurrence.negated, occurrence.denied = self._negated(
+                tokens, occurrence, language, negated
+            )
+            if occurrence.negated:
+                negated |= occurrence.positions
         return kept
 
     def _phrases(self, tokens: list[_Token], language: str) -> Iterator[_Occurrence]:
@@ -285,19 +348,40 @@ class Triager:
                         tokens[position].in_phrase = True
                     yield _Occurrence(name, frozenset(positions))
 
-    def _negated(self, tokens: list[_Token], occurrence: _Occurrence, language: str) -> bool:
-        """Whether a negation stands shortly before, in the same clause, and belongs to no
-        phrase ("geht nicht" and "nicht sicher" negate nothing, nor are they negated)."""
-        negations = self.negations[language]
+    def _negated(
+        self, tokens: list[_Token], occurrence: _Occurrence, language: str, negated: set[int]
+    ) -> tuple[bool, bool]:
+        """Whether a negation negates the word itself, and whether one stands shortly before.
+
+        Only a negation in the same clause, at most ``negation_reach`` words before, counts,
+        and none that belongs to a phrase ("geht nicht" and "nicht sicher" negate nothing).
+        It negates the word itself when only bridge words stand between ("kein starker
+        Gasgeruch", "riecht nicht mehr nach Gas"), or words it negates joined to this one by
+        "oder" ("kein Rauch oder Brandgeruch"); "Keine Ahnung, warum es nach Gas riecht"
+        negates the idea, not the gas. ``negated`` holds the positions negated so far.
+        """
+        negations, bridges = self.negations[language], self.bridges[language]
         if any(tokens[p].folded in negations for p in occurrence.positions):
-            return False
+            return False, False
         position = min(occurrence.positions)
-        return any(
-            token.clause == tokens[position].clause
-            and not token.in_phrase
-            and token.folded in negations
-            for token in tokens[max(0, position - NEGATION_REACH) : position]
-        )
+        clause = tokens[position].clause
+        itself = denied = False
+        for at in range(position - 1, max(-1, position - self.negation_reach - 2), -1):
+            token = tokens[at]
+            if token.clause != clause:
+                break
+            if token.folded in negations and not token.in_phrase:
+                between = range(at + 1, position)
+                joined = any(tokens[p].folded in self.joins[language] for p in between)
+                denied = True
+                itself = itself or all(
+                    tokens[p].folded in bridges
+                    or tokens[p].folded in negations
+                    or tokens[p].folded in self.joins[language]
+                    or (joined and p in negated)
+                    for p in between
+                )
+        return itself, denied
 
     def _word(self, folded: str, stemmed: str, language: str) -> frozenset[str]:
         """The concepts of one word, read once per process."""
@@ -332,23 +416,103 @@ class Triager:
         return concepts
 
     def _typo(self, folded: str, stemmed: str, language: str, parts: list[str]) -> set[str]:
-        """Concepts of a word read as a typo of a listed word, or of a compound whose last
-        part has one ("gasgeruh"); never for a word the dictionary knows as it is."""
-        if len(folded) < FUZZY_MIN - 1 or (stemmed in self._known[language] and not parts):
+        """Concepts of a word read as a typo of a listed word, or of a compound with a typo in
+        one part ("gasgeruh", "gaasgeruch"); never for a word the dictionary knows as it is."""
+        if stemmed in self._known[language] and not parts:
             return set()
+        if len(folded) < FUZZY_MIN - 1:
+            near = _short_typo(folded, self._short_targets[language])
+            return self._listed(near, stem(near, language), language) if near else set()
         near = _nearest(folded, self._typo_targets[language])
         if near:
             return self._listed(near, stem(near, language), language)
         if language != "de":
             return set()
-        for cut in range(MIN_PART, len(folded) - FUZZY_MIN + 2):
+        for cut in range(MIN_PART, len(folded) - MIN_PART + 1):
             head, tail = folded[:cut], folded[cut:]
-            near = stem(head, "de") in self.decompounder.stems and _nearest(
-                tail, self._typo_targets["de"]
-            )
-            if near:
-                return self._compound([head, near])
+            if stem(head, "de") in self.decompounder.stems:
+                near = len(tail) >= FUZZY_MIN - 1 and _nearest(tail, self._typo_targets["de"])
+                if near:
+                    return self._compound([head, near])
+            elif (near := _short_typo(head, self._short_targets["de"])) and self._listed(
+                tail, stem(tail, "de"), "de"
+            ):
+                return self._compound([near, tail])
         return set()
+
+
+def _short_typo(word: str, targets: set[str]) -> str | None:
+    """The short target that ``word`` misspells by keeping its letters: two neighbours
+    swapped, one letter doubled or added, or one replaced by a letter that sounds alike. The
+    first letter stays, as in :func:`_nearest`."""
+    for target in sorted(t for t in targets if t[0] == word[0]):
+        if len(word) == len(target):
+            differ = [i for i, (a, b) in enumerate(zip(word, target, strict=True)) if a != b]
+            swapped = (
+                len(differ) == 2
+                and differ[1] == differ[0] + 1
+                and word[differ[0]] == target[differ[1]]
+                and word[differ[1]] == target[differ[0]]
+            )
+            alike = len(differ) == 1 and (word[differ[0]], target[differ[0]]) in _SOUNDS_ALIKE
+            if swapped or alike:
+                return target
+        elif len(word) == len(target) + 1 and any(
+            word[:i] + word[i + 1 :] == target for i in range(1, len(word))
+        ):
+            return target
+    return None
+
+
+# Characters that show nothing: zero-width spaces and joiners, soft hyphens, byte-order marks.
+_INVISIBLE = {"Cf"}
+# A word broken at the end of a line: "Gas-\nGeruch".
+_LINE_BREAK_HYPHEN = re.compile(r"(\w)-[ \t]*\r?\n\s*(\w)")
+# Letters written for letters inside a word: "G@sgeruch", "Ga$".
+_SYMBOL_LETTERS = re.compile(r"(?<=[^\W\d_])[@$]|[@$](?=[^\W\d_])")
+_SYMBOL_LETTER = {"@": "a", "$": "s"}
+# Three or more single letters with one space, dot or hyphen between: "G a s", "g.a.s".
+_SPACED_LETTERS = re.compile(r"(?<!\w)(?:[^\W\d_][ .\-]){2,}[^\W\d_](?!\w)")
+
+
+def normalise(text: str) -> str:
+    """The text as a reader sees it: compatibility forms folded (full-width letters),
+    invisible characters removed, line-break hyphens joined, symbols standing for letters and
+    letters from other scripts that look Latin inside a Latin word ("Gаs" with a Cyrillic а)
+    replaced by the Latin letters."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in _INVISIBLE)
+    text = _LINE_BREAK_HYPHEN.sub(r"\1-\2", text)
+    text = _SYMBOL_LETTERS.sub(lambda m: _SYMBOL_LETTER[m[0]], text)
+    return re.sub(r"\w+", lambda m: _latin_lookalikes(m[0]), text)
+
+
+def readings(text: str) -> list[str]:
+    """The ways of reading ``text``: normalised, and with letters spaced apart joined into
+    words ("G a s g e r u c h"), when it has such."""
+    text = normalise(text)
+    joined = _SPACED_LETTERS.sub(lambda m: re.sub(r"[ .\-]", "", m[0]), text)
+    return [text] if joined == text else [text, joined]
+
+
+def _latin_lookalikes(word: str) -> str:
+    """A word that mixes Latin with look-alike letters of other scripts, in Latin letters;
+    a word of one script as it is ("газ" stays Russian)."""
+    if word.isascii() or not any("a" <= ch.lower() <= "z" for ch in word):
+        return word
+    return "".join(_latin_letter(ch) for ch in word)
+
+
+@cache
+def _latin_letter(char: str) -> str:
+    if char.isascii() or unicodedata.name(char, "").startswith("LATIN"):
+        return char
+    found = confusables.is_confusable(char, preferred_aliases=["latin"], greedy=True) or []
+    for entry in found:
+        for glyph in entry["homoglyphs"]:
+            if glyph["c"].isascii() and glyph["c"].isalpha():
+                return glyph["c"]
+    return char
 
 
 def _languages(text: str, hint: str) -> list[str]:
@@ -431,3 +595,28 @@ def classify(
 ) -> Triage:
     """Triage ``text`` with the shipped rules; see :meth:`Triager.classify`."""
     return default_triager().classify(text, language, today, heating_months)
+
+
+def strongest(verdicts: Iterable[Triage]) -> Triage:
+    """The most severe of several verdicts; among routine ones, one that asks about a danger."""
+    best = Triage()
+    for verdict in verdicts:
+        if SEVERITY[verdict.level] > SEVERITY[best.level] or (
+            verdict.possible and not best.possible and best.level == NORMAL
+        ):
+            best = verdict
+    return best
+
+
+def classify_fields(
+    texts: Iterable[str],
+    language: str,
+    today: date,
+    heating_months: Iterable[int] = HEATING_MONTHS,
+) -> Triage:
+    """Triage every field a customer filled: each alone (a gas smell typed as the brand), and
+    all of them as one sentence (a "Gastherme" in one field, "riecht komisch" in another); the
+    strongest verdict wins."""
+    filled = [text for text in texts if text and text.strip()]
+    read = [*filled, ": ".join(filled)] if len(filled) > 1 else filled
+    return strongest(classify(text, language, today, heating_months) for text in read)

@@ -22,7 +22,7 @@ def _limit() -> str:
 
 def _guidance(topic: str, lang: str) -> safety.Guidance | None:
     verdict = requests.assess(topic, lang)
-    return safety.guidance(verdict.level, verdict.reason, lang)
+    return safety.guidance_for(verdict, lang)
 
 
 def _render(form: CallbackForm, lang: str, status: int = 200, guide=None):

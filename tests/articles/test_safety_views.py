@@ -95,7 +95,13 @@ def test_the_triage_api(site, text, lang, level, reason):
     assert answer.status_code == 200
     assert (answer.json["level"], answer.json["reason"]) == (level, reason)
     assert bool(answer.json["advice"]) == (level != "normal")
-    assert (answer.json["phone"] is None) == (level == "normal")
+    if level == "emergency":
+        assert answer.json["phone"]  # the gas and fire numbers answer day and night
+    elif level == "urgent":
+        # Our lines have hours: outside them the advice says when they open instead.
+        assert answer.json["phone"] in (None, "0800 555 0142", "0800 555 0199")
+    else:
+        assert answer.json["phone"] is None
 
 
 def test_the_triage_api_speaks_the_language_asked_for(site):
@@ -134,3 +140,24 @@ def test_a_feedback_comment_that_says_danger_is_answered_with_what_to_do(site):
     calm = {"vote": "no", "comment": "Zu kurz erklärt"}
     answer = client.post("/de/artikel/tuer-klemmt/bewertung", data=calm, follow_redirects=True)
     assert "Verlassen Sie jetzt das Gebäude" not in answer.text
+
+
+def test_the_triage_api_asks_about_a_denied_danger(site):
+    client = site.test_client()
+    answer = client.get("/api/triage", query_string={"text": "Kein Gasgeruch, Therme F28"}).json
+    assert (answer["level"], answer["reason"], answer["possible"]) == ("normal", None, "gas")
+    assert answer["title"] == "Riecht es doch nach Gas? Dann handeln Sie sofort:"
+    assert answer["phone"] == "0800 555 0100"
+    calm = client.get("/api/triage", query_string={"text": "Die Tür klemmt"}).json
+    assert (calm["possible"], calm["title"], calm["advice"]) == (None, None, "")
+
+
+def test_a_search_that_denies_a_danger_asks_about_it_without_pinning_the_article(site):
+    page = site.test_client().get("/de/suche?q=kein Gasgeruch, Tür klemmt").text
+    assert 'class="safety safety-possible"' in page and 'role="alert"' not in page
+    assert "Riecht es doch nach Gas?" in page
+
+
+def test_a_negation_of_something_else_leaves_the_danger_standing(site):
+    page = site.test_client().get("/de/suche?q=Keine Ahnung warum es nach Gas riecht").text
+    assert 'class="safety safety-emergency"' in page

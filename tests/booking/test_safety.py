@@ -166,3 +166,61 @@ def test_dispatchers_see_the_flag_on_a_phone_booking_and_in_the_agenda(site, sta
     assert "Notfall: Gasgeruch" in agenda
     week = client.get(f"/staff/termine/woche?ab={day.isoformat()}").text
     assert "Notfall: Gasgeruch" in week
+
+
+@pytest.mark.parametrize("field", ["device_type", "brand", "model", "serial_number", "problem"])
+def test_danger_typed_in_any_field_stops_the_booking(site, field):
+    """A direct POST with the gas smell as the brand (or model, serial number) books nothing."""
+    changes = {"device_type": "Waschmaschine", "problem": "Tür klemmt", field: "Gasgeruch im Haus"}
+    data = form_data(site.service_id, in_days(3), **changes)
+    answer = site.test_client().post("/de/termin/buchen", data=data)
+    assert answer.status_code == 409
+    assert "Riechen Sie Gas? Verlassen Sie jetzt das Gebäude." in answer.text
+    with site.app_context():
+        assert db.session.scalar(select(func.count(Appointment.id))) == 0
+
+
+def test_the_device_in_one_field_and_its_smell_in_another_are_read_together(site):
+    answer = _step(site, 2, device_type="Gastherme", problem="riecht seit heute seltsam")
+    assert 'class="safety safety-emergency"' in answer.text and CALENDAR not in answer.text
+
+
+def test_an_emergency_comes_first_and_without_form_errors(site):
+    """A gas smell sent without the device a service needs: the safety box, no red error."""
+    answer = _step(site, 2, device_type="", problem="Es riecht nach Gas")
+    assert "Bitte korrigieren Sie die markierten Felder." not in answer.text
+    assert 'class="error-summary"' not in answer.text
+    box = answer.text.index('class="safety safety-emergency"')
+    assert box < answer.text.index('name="device_type"')
+
+
+def test_a_name_or_a_town_is_no_danger(site):
+    data = form_data(site.service_id, in_days(3), name="Petra Rauch", city="Brand-Erbisdorf")
+    data.update(street="Feuerweg 3", problem="Die Tür klemmt, Anzeige E18")
+    answer = site.test_client().post("/de/termin/buchen", data=data)
+    assert answer.status_code == 303
+
+
+def test_a_denied_gas_smell_is_booked_and_asked_about(site):
+    answer = _step(site, 2, device_type="Gastherme", problem="Kein Gasgeruch, Therme zeigt F28")
+    assert CALENDAR in answer.text
+    assert 'class="safety safety-possible"' in answer.text
+    assert "Riecht es doch nach Gas? Dann handeln Sie sofort:" in answer.text
+    assert ">0800 555 0100</a>" in answer.text
+
+
+def test_a_phone_booking_reads_the_brand_and_model_too(site, staff):
+    client = site.test_client()
+    login(client, staff["dispatcher"])
+    data = {
+        "service": str(site.service_id),
+        "postcode": "20095",
+        "day": in_days(3).isoformat(),
+        **CUSTOMER,
+        "device_type": "Herd",
+        "brand": "Gashahn geht nicht mehr zu",
+        "problem": "Kundin ruft an",
+        "action": "windows",
+    }
+    page = client.post("/staff/termine/neu", data=data).text
+    assert "Riechen Sie Gas? Verlassen Sie jetzt das Gebäude." in page

@@ -55,7 +55,7 @@ def _wrong_login(base: str) -> int:
 
 
 @once
-def test_make_serve_counts_wrong_passwords_across_workers_and_logs_no_token(tmp_path):
+def test_make_serve_counts_wrong_passwords_across_workers_and_logs_no_private_text(tmp_path):
     env = _environment(tmp_path, PORTAL_WORKERS="4", PORTAL_BIND=f"127.0.0.1:{free_port()}")
     subprocess.run([str(BIN / "portal"), "db", "upgrade"], env=env, check=True, capture_output=True)
     app = create_app({"INSTANCE_PATH": tmp_path, "SQLALCHEMY_DATABASE_URI": env["DATABASE_URL"]})
@@ -76,6 +76,12 @@ def test_make_serve_counts_wrong_passwords_across_workers_and_logs_no_token(tmp_
             codes = list(pool.map(_wrong_login, [base] * ATTEMPTS))
         token = "9f" * 20
         requests.get(f"{base}/de/termin/verwalten/{token}", timeout=30)
+        for private in (
+            "/de/suche?q=Gasgeruch+Erika+Mustermann&seite=1",
+            "/api/triage?text=Heizung+aus+Kinder+krank&lang=de",
+            "/de/rueckruf?thema=Rechnung+Mustermann",
+        ):
+            requests.get(base + private, timeout=30)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -83,6 +89,8 @@ def test_make_serve_counts_wrong_passwords_across_workers_and_logs_no_token(tmp_
     time.sleep(0.2)
     access = (tmp_path / "access.log").read_text()
     assert "/de/termin/verwalten/" in access and token not in access
+    assert "/de/suche?q=…&seite=1" in access and "/api/triage?text=…&lang=de" in access
+    assert "Mustermann" not in access and "Kinder" not in access
     assert "Traceback" not in log.read_text()
 
 

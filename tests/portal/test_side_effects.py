@@ -60,3 +60,32 @@ def test_a_deflection_fired_from_elsewhere_is_not_counted(app, client, headers):
     client.get("/de/termin/hilfe/tuer-klemmt", headers=OWN_CLICK)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Deflection)) == 1
+
+
+def _searches(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(SearchQuery))
+
+
+@pytest.mark.parametrize("headers", ELSEWHERE)
+def test_a_search_fired_from_elsewhere_is_answered_but_not_logged(app, headers):
+    """An <img src=".../de/suche?q=..."> on another site would plant content gaps and
+    suggestions with every visitor's browser."""
+    publish_article(app)
+    with app.app_context():
+        indexing.rebuild(app)
+    client = app.test_client()
+    answer = client.get("/de/suche?q=Tür", headers=headers)
+    assert answer.status_code == 200 and "Tür klemmt" in answer.text
+    assert 'href="/de/suche/treffer/' not in answer.text  # no click link without a log entry
+    assert _searches(app) == 0
+    client.get("/de/suche?q=Tür", headers=OWN_CLICK)
+    assert _searches(app) == 1
+
+
+def test_an_api_search_from_another_site_is_not_logged(app):
+    client = app.test_client()
+    client.get("/api/search?q=Tür&lang=de", headers={"Sec-Fetch-Site": "cross-site"})
+    assert _searches(app) == 0
+    client.get("/api/search?q=Tür&lang=de", headers={"Sec-Fetch-Site": "same-origin"})
+    assert _searches(app) == 1

@@ -8,8 +8,9 @@
   function render(box, answer) {
     box.textContent = "";
     box.className = "safety-live";
-    if (!answer || answer.level === "normal") { return; }
-    box.className = "safety-live safety safety-" + answer.level;
+    if (!answer || (answer.level === "normal" && !answer.possible)) { return; }
+    // A danger the text only denies is asked about: the same advice under a question.
+    box.className = "safety-live safety safety-" + (answer.possible ? "possible" : answer.level);
     var title = document.createElement("p");
     title.className = "safety-title";
     title.textContent = answer.title;
@@ -59,7 +60,7 @@
       });
     });
     // A page that came back with the server's advice shows it already.
-    var shown = document.querySelector("section.safety[role=alert]");
+    var shown = document.querySelector("section.safety");
     if (!shown && fields.some(function (field) { return field.value.trim(); })) { check(); }
   });
 })();
