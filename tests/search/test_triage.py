@@ -187,6 +187,7 @@ SEEDS = triage_variants.seeds()
 @settings(
     max_examples=1000,
     derandomize=True,
+    database=None,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
