@@ -1,6 +1,8 @@
 """Flask extensions, created unbound here and bound to an app in ``create_app``."""
 
 import ipaddress
+import math
+import time
 
 from flask import request
 from flask_babel import Babel
@@ -78,3 +80,23 @@ def within_limit(name: str, rate: str) -> bool:
     # Every limit counts this write, also after one of them is used up.
     hits = [limiter.limiter.hit(item, name, client_network()) for item in parse_many(rate)]
     return all(hits)
+
+
+def wait_before(name: str, rate: str) -> int:
+    """Seconds this client's network must wait before one more ``name`` fits ``rate``; 0 when
+    it fits now. Counts nothing: for limits on what was done (:func:`count_done`), not tried."""
+    if not limiter.enabled:
+        return 0
+    waits = []
+    for item in parse_many(rate):
+        if not limiter.limiter.test(item, name, client_network()):
+            reset, _ = limiter.limiter.get_window_stats(item, name, client_network())
+            waits.append(max(1, math.ceil(reset - time.time())))
+    return max(waits, default=0)
+
+
+def count_done(name: str, rate: str) -> None:
+    """Count one ``name`` done by this client's network against every limit of ``rate``."""
+    if limiter.enabled:
+        for item in parse_many(rate):
+            limiter.limiter.hit(item, name, client_network())

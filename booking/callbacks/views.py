@@ -1,12 +1,13 @@
 """What customers see: the "Rückruf anfordern" form and its confirmation."""
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_babel import ngettext
 
 from booking.callbacks import notifications, requests
 from booking.callbacks.forms import CallbackForm
 from booking.callbacks.models import PartOfDay
 from portal import safety
-from portal.extensions import limiter
+from portal.extensions import count_done, wait_before
 from portal.i18n import reject_unknown_language
 
 bp = Blueprint("callbacks", __name__)
@@ -33,6 +34,19 @@ def _render(form: CallbackForm, lang: str, status: int = 200, guide=None):
     return page, status
 
 
+def _too_many(seconds: int) -> str:
+    minutes = max(1, -(-seconds // 60))
+    return ngettext(
+        "You have asked for several callbacks already. Please try again in %(num)d minute, "
+        "or call us: %(phone)s (%(hours)s).",
+        "You have asked for several callbacks already. Please try again in %(num)d minutes, "
+        "or call us: %(phone)s (%(hours)s).",
+        minutes,
+        phone=current_app.config["COMPANY_PHONE"],
+        hours=current_app.config["SERVICE_HOURS"],
+    )
+
+
 def _part(value) -> PartOfDay:
     try:
         return PartOfDay(value)
@@ -45,7 +59,6 @@ def _sent(part: PartOfDay, urgent_reason: str | None):
 
 
 @bp.route("/<lang>/rueckruf", methods=["GET", "POST"])
-@limiter.limit(_limit, methods=["POST"])
 def request_form(lang: str):
     form = CallbackForm()
     if request.method == "GET":
@@ -62,6 +75,11 @@ def request_form(lang: str):
     if guide is not None and not guide.can_book:
         # An emergency is not answered with a call tomorrow: the form stays, below what to do.
         return _render(form, lang, 409, guide)
+    # Only stored requests count; one refused keeps what was typed and says whom to call.
+    wait = wait_before("callback", _limit())
+    if wait:
+        form.topic.errors = [_too_many(wait)]
+        return _render(form, lang, 429, guide)
     callback = requests.take(
         requests.Request(
             name=form.name.data,
@@ -72,6 +90,7 @@ def request_form(lang: str):
         ),
         lang,
     )
+    count_done("callback", _limit())
     notifications.tell_company(callback)
     _sent(part, callback.urgency_reason if callback.urgency == safety.URGENT else None)
     return redirect(url_for("callbacks.sent", lang=lang), 303)

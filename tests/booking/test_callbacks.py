@@ -151,9 +151,37 @@ def test_requests_are_rate_limited_per_network_with_a_german_message(make_app):
     client = app.test_client()
     answers = [_send(client, name=f"Kunde {n}") for n in range(3)]
     assert [answer.status_code for answer in answers] == [303, 303, 429]
-    assert "Zu viele Versuche" in answers[-1].text
+    refused = answers[-1].text
+    assert "Sie haben schon mehrere Rückrufe angefordert." in refused
+    assert "Bitte versuchen Sie es in 60 Minuten wieder oder rufen Sie uns an: 0800 555 0142" in (
+        refused
+    )
+    assert "Fehlercode" not in refused
     assert len(_stored(app)) == 2
     assert client.get("/de/rueckruf").status_code == 200  # reading the form is not limited
+
+
+def test_only_stored_requests_count_towards_the_limit(make_app):
+    app = make_app(CALLBACK_RATE_LIMIT="2 per hour")
+    client = app.test_client()
+    mistakes = [_send(client, phone="") for _ in range(4)]
+    assert [answer.status_code for answer in mistakes] == [400] * 4
+    answers = [_send(client, name=f"Kunde {n}") for n in range(2)]
+    assert [answer.status_code for answer in answers] == [303, 303]
+    assert len(_stored(app)) == 2
+
+
+def test_a_refused_request_keeps_what_was_typed_and_an_urgent_one_the_number(make_app):
+    app = make_app(CALLBACK_RATE_LIMIT="1 per hour", HEATING_MONTHS=ALL_YEAR)
+    client = app.test_client()
+    assert _send(client).status_code == 303
+    topic = "Heizung ausgefallen, kleine Kinder im Haus"
+    refused = _send(client, topic=topic, name="Petra Meier")
+    assert refused.status_code == 429
+    assert topic in refused.text and 'value="Petra Meier"' in refused.text
+    assert 'class="safety safety-urgent"' in refused.text
+    assert ">0800 555 0142<" in refused.text or "0800 555 0142 (" in refused.text
+    assert len(_stored(app)) == 1
 
 
 def test_an_emergency_topic_from_the_link_shows_what_to_do_above_the_form(client):
