@@ -63,14 +63,24 @@ def matching_step(secret: str, code: str, at: datetime | None = None) -> int | N
 
 def accept_code(user: User, code: str, at: datetime | None = None) -> bool:
     """Whether ``code`` signs ``user`` in; remembers its step so it never works again. The
-    caller commits."""
+    database decides: of two sign-ins sending the same code at once, the one whose update
+    moves the stored step forward wins, and the other finds it moved. The caller commits."""
     if not user.totp_secret:
         return False
     step = matching_step(user.totp_secret, code, at)
-    if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+    if step is None:
         return False
-    user.totp_last_step = step
-    return True
+    moved = db.session.execute(
+        update(User)
+        .where(
+            User.id == user.id,
+            (User.totp_last_step.is_(None)) | (User.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(user, ["totp_last_step"])
+    return moved.rowcount == 1
 
 
 def _normalised(code: str) -> str:

@@ -4,11 +4,11 @@ administrators when PORTAL_ADMIN_2FA_REQUIRED is set."""
 from datetime import UTC, datetime, timedelta
 
 import pyotp
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from portal import sessions, two_factor
 from portal.extensions import db
-from portal.models import AuditEntry, RecoveryCode, user_by_email
+from portal.models import AuditEntry, RecoveryCode, User, user_by_email
 from tests.conftest import PASSWORD, login
 from tests.portal.account_helpers import (
     account,
@@ -223,3 +223,21 @@ def test_switching_on_ends_the_other_sessions(app, staff, editor_client):
     _set_up(editor_client)
     assert editor_client.get("/staff/").status_code == 200
     assert elsewhere.get("/staff/").status_code == 302
+
+
+def test_a_code_sent_twice_at_once_signs_in_only_once(app, staff):
+    """Two sign-ins with the same code: the second read the account before the first stored
+    the code's step, and still must not get in."""
+    with app.app_context():
+        user = user_by_email(staff["editor"])
+        secret = two_factor.new_secret()
+        two_factor.enable(user, secret, 0)
+        db.session.commit()
+        code = pyotp.TOTP(secret).now()
+        step = two_factor.matching_step(secret, code)
+        user = user_by_email(staff["editor"])  # read by the second sign-in
+        assert user.totp_last_step == 0
+        with db.engine.begin() as first:  # the first sign-in stores the step and commits
+            first.execute(update(User).where(User.id == user.id).values(totp_last_step=step))
+        assert not two_factor.accept_code(user, code)
+        db.session.rollback()
