@@ -42,6 +42,7 @@ from portal.caching import kept
 from portal.extensions import db
 from portal.models import User, utcnow
 from search import triage
+from search.analysis import fold, latin_lookalikes, visible
 
 TIMEZONE = ZoneInfo("Europe/Berlin")
 for _action, _label in (
@@ -144,18 +145,42 @@ class Photo:
 
 def customer_keys(customer: Customer) -> dict[str, str]:
     """What makes two bookings one customer's, written so that spelling does not tell them
-    apart: the e-mail address, the phone number as dialled from abroad, the visit address."""
+    apart: the e-mail address, the phone number as dialled from abroad, the visit address.
+    Full-width and look-alike letters, umlauts written as "ue" or with a combining mark, house
+    numbers with leading zeros and "+tags" in e-mail addresses all meet their plain form."""
     try:
-        number = phonenumbers.parse(customer.phone, "DE")
+        number = phonenumbers.parse(visible(customer.phone), "DE")
         phone = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     except phonenumbers.NumberParseException:
-        phone = re.sub(r"\D", "", customer.phone)
-    street = re.sub(r"str(asse|aße|\.)?\b", "str", customer.street.casefold())
+        phone = re.sub(r"\D", "", visible(customer.phone))
+    street = fold(_comparable(customer.street), "de")
+    street = re.sub(r"str(asse|\.)?\b", "str", street)
+    street = re.sub(r"(?<!\d)0+(?=\d)", "", street)
     return {
-        "email_key": customer.email.strip().casefold(),
+        "email_key": email_key(customer.email),
         "phone_key": phone,
-        "address_key": customer.postcode + "|" + re.sub(r"[^\w]", "", street),
+        "address_key": visible(customer.postcode) + "|" + re.sub(r"[^\w]", "", street),
     }
+
+
+# Providers that deliver "e.rika" and "erika" to the same mailbox.
+_DOTS_IGNORED = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
+def email_key(address: str) -> str:
+    """An e-mail address as the mailbox it reaches: without a "+tag", without the dots a
+    provider ignores, in one case and in Latin letters."""
+    local, at, domain = _comparable(address).rpartition("@")
+    if not at:
+        return domain
+    local = local.split("+", 1)[0]
+    if domain in _DOTS_IGNORED:
+        local, domain = local.replace(".", ""), _DOTS_IGNORED[domain]
+    return f"{local}@{domain}"
+
+
+def _comparable(text: str) -> str:
+    return latin_lookalikes(visible(text)).casefold().strip()
 
 
 def _check_open_bookings(keys: dict[str, str], appointment: Appointment) -> None:

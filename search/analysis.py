@@ -6,8 +6,9 @@ lets "Spuelmaschine", "Spülmaschine" and "Spulmaschine" meet in one term.
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
+from confusable_homoglyphs import confusables
 from whoosh.analysis import (
     Filter,
     LowercaseFilter,
@@ -32,6 +33,31 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 def normalise_codes(text: str) -> str:
     """Join error codes and model numbers into single words."""
     return _SPACED_CODE.sub(r"\1\2", _HYPHENATED_CODE.sub(r"\1\2", text))
+
+
+def visible(text: str) -> str:
+    """The text as it shows: compatibility forms folded (full-width "ＧＡＳ", ligatures) and
+    characters that show nothing removed (zero-width spaces and joiners, soft hyphens)."""
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
+def latin_lookalikes(text: str) -> str:
+    """Every letter of another script that looks like a Latin one (a Cyrillic "а"), as that
+    Latin letter; for comparing what people type, never for showing it."""
+    return "".join(_latin_letter(ch) for ch in text)
+
+
+@cache
+def _latin_letter(char: str) -> str:
+    if char.isascii() or unicodedata.name(char, "").startswith("LATIN"):
+        return char
+    found = confusables.is_confusable(char, preferred_aliases=["latin"], greedy=True) or []
+    for entry in found:
+        for glyph in entry["homoglyphs"]:
+            if glyph["c"].isascii() and glyph["c"].isalpha():
+                return glyph["c"]
+    return char
 
 
 def _strip_marks(text: str) -> str:

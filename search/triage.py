@@ -18,7 +18,6 @@ Nothing here raises for odd input: any text gets a verdict.
 
 import re
 import tomllib
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -26,9 +25,15 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from confusable_homoglyphs import confusables
-
-from search.analysis import LANGUAGES, fold, normalise_codes, stem, stop_words
+from search.analysis import (
+    LANGUAGES,
+    fold,
+    latin_lookalikes,
+    normalise_codes,
+    stem,
+    stop_words,
+    visible,
+)
 from search.compounds import MIN_PART, Decompounder, shipped_words
 
 RULES_FILE = Path(__file__).resolve().parent / "data" / "triage.toml"
@@ -464,8 +469,6 @@ def _short_typo(word: str, targets: set[str]) -> str | None:
     return None
 
 
-# Characters that show nothing: zero-width spaces and joiners, soft hyphens, byte-order marks.
-_INVISIBLE = {"Cf"}
 # A word broken at the end of a line: "Gas-\nGeruch".
 _LINE_BREAK_HYPHEN = re.compile(r"(\w)-[ \t]*\r?\n\s*(\w)")
 # Letters written for letters inside a word: "G@sgeruch", "Ga$".
@@ -480,9 +483,7 @@ def normalise(text: str) -> str:
     invisible characters removed, line-break hyphens joined, symbols standing for letters and
     letters from other scripts that look Latin inside a Latin word ("Gаs" with a Cyrillic а)
     replaced by the Latin letters."""
-    text = unicodedata.normalize("NFKC", text)
-    text = "".join(ch for ch in text if unicodedata.category(ch) not in _INVISIBLE)
-    text = _LINE_BREAK_HYPHEN.sub(r"\1-\2", text)
+    text = _LINE_BREAK_HYPHEN.sub(r"\1-\2", visible(text))
     text = _SYMBOL_LETTERS.sub(lambda m: _SYMBOL_LETTER[m[0]], text)
     return re.sub(r"\w+", lambda m: _latin_lookalikes(m[0]), text)
 
@@ -500,19 +501,7 @@ def _latin_lookalikes(word: str) -> str:
     a word of one script as it is ("газ" stays Russian)."""
     if word.isascii() or not any("a" <= ch.lower() <= "z" for ch in word):
         return word
-    return "".join(_latin_letter(ch) for ch in word)
-
-
-@cache
-def _latin_letter(char: str) -> str:
-    if char.isascii() or unicodedata.name(char, "").startswith("LATIN"):
-        return char
-    found = confusables.is_confusable(char, preferred_aliases=["latin"], greedy=True) or []
-    for entry in found:
-        for glyph in entry["homoglyphs"]:
-            if glyph["c"].isascii() and glyph["c"].isalpha():
-                return glyph["c"]
-    return char
+    return latin_lookalikes(word)
 
 
 def _languages(text: str, hint: str) -> list[str]:

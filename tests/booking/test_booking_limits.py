@@ -61,6 +61,37 @@ def test_a_customer_with_three_open_bookings_is_asked_to_call(site, changes):
     assert _count(site) == LIMIT
 
 
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"email": "erika+termin@example.org"},
+        {"email": "\uff45\uff52\uff49\uff4b\uff41@example.org"},  # full-width letters
+        {"email": "erik\u0430@example.org"},  # a Cyrillic a
+        {"phone": "\uff10\uff14\uff10 \uff11\uff12\uff13\uff14\uff15\uff16\uff17"},
+        {"street": "Hauptstrasse 01"},
+        {"street": "Hauptstr. \uff11"},
+        {"street": "H\u0430uptstra\u00dfe 1"},  # a Cyrillic a
+    ],
+    ids=["plus-tag", "full-width", "cyrillic", "full-width-phone", "ss-zero", "str-fw", "cyr-st"],
+)
+def test_spelling_does_not_make_a_new_customer(site, changes):
+    """Every identity of a fourth booking differs from the first three's but in spelling."""
+    other = {"email": "other@example.org", "phone": "0171 2345678", "street": "Am Hang 2"}
+    first = {"email": "erika@example.org", "phone": "040 1234567", "street": "Hauptstraße 1"}
+    for number in range(LIMIT):
+        assert _book(site, number, **first).status_code == 303
+    refused = _book(site, LIMIT, **{**other, **changes})
+    assert refused.status_code == 409, changes
+    assert _count(site) == LIMIT
+
+
+def test_dots_count_where_the_provider_ignores_them(site):
+    for number in range(LIMIT):
+        assert _book(site, number, email="erika.mustermann@gmail.com").status_code == 303
+    assert _book(site, LIMIT, email="erikamustermann@googlemail.com").status_code == 409
+    assert scheduling.email_key("e.rika@example.org") != scheduling.email_key("erika@example.org")
+
+
 def test_a_cancelled_booking_no_longer_counts(site):
     for number in range(LIMIT):
         _book(site, number)
