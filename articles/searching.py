@@ -103,9 +103,10 @@ def _fallback(query: str, language: str, page: int, per_page: int) -> Results:
 
 
 def _safety_first(results: Results, guide: safety.Guidance | None) -> Results:
-    """The first page of an emergency's results leads with the article on what to do now."""
+    """The first page of an emergency's or an urgent case's results leads with the article on
+    what to do now (a cold flat gets the heating breakdown, not a weak match about water)."""
     article = catalog.published_by_slug(guide.article) if guide and guide.article else None
-    if article is None or guide.level != safety.EMERGENCY or results.page != 1:
+    if article is None or guide.level == safety.POSSIBLE or results.page != 1:
         return results
     others = [hit for hit in results.hits if hit.slug != article.slug]
     total = results.total + (len(others) == len(results.hits))

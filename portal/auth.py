@@ -8,6 +8,7 @@ from functools import cache, wraps
 from flask import (
     Blueprint,
     abort,
+    after_this_request,
     current_app,
     flash,
     redirect,
@@ -20,7 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from portal import sessions, staff_accounts, tokens
+from portal import known_devices, sessions, staff_accounts, tokens
 from portal.extensions import db, limiter, login_manager
 from portal.forms import (
     AcceptInvitationForm,
@@ -97,6 +98,11 @@ def _login_email_key() -> str:
     return "login:" + request.form.get("email", "").strip().lower()
 
 
+def _known_device() -> bool:
+    """A browser that signed in to this account before is not counted per account."""
+    return known_devices.known(request.form.get("email", ""))
+
+
 def _code_limit() -> str:
     return current_app.config["TWO_FACTOR_RATE_LIMIT"]
 
@@ -119,11 +125,12 @@ def _finish_sign_in(user: User, remember: bool) -> None:
     user.last_login_at = utcnow()
     db.session.commit()
     sessions.sign_in(user, remember=remember)
+    after_this_request(lambda response: known_devices.remember(response, user.email))
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_login_email_key)
+@limiter.limit(_login_limit, methods=["POST"], key_func=_login_email_key, exempt_when=_known_device)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("auth.home"))

@@ -70,6 +70,7 @@ SAFETY_ARTICLES = {
     "carbon_monoxide": {"de": "kohlenmonoxid-melder", "en": "carbon-monoxide-alarm"},
     "water": {"de": "wasserschaden-hauptabsperrhahn", "en": "burst-pipe-main-stop-valve"},
     "fire": {"de": "rauch-brandgeruch", "en": "smoke-burning-smell"},
+    "no_heating": {"de": "heizung-faellt-aus", "en": "heating-has-failed"},
 }
 
 

@@ -322,6 +322,10 @@ def _water(found: dict[str, Number]) -> tuple[str, list[str], str, list[Number]]
             "box only if you can reach it without standing in water."
         ),
         _(
+            "Water from the ceiling or from a neighbour: warn the neighbours above and your "
+            "landlord or property manager; only their valve stops it."
+        ),
+        _(
             "If you cannot stop the water or it reaches electrics, call the fire brigade: "
             "%(emergency)s.",
             emergency=emergency,

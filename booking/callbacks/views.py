@@ -102,9 +102,12 @@ def sent(lang: str):
     part = _part(remembered.get("part"))
     reason = remembered.get("reason")
     guide = safety.guidance(safety.URGENT, reason, lang) if reason else None
+    # An urgent request is called back today while our line is open, else when it opens.
+    hotline = safety.numbers()["hotline"] if guide else None
     return render_template(
         "booking/callbacks/sent.html",
         day=requests.next_callback_day(part),
         part=part.value,
         guide=guide,
+        hotline=hotline,
     )

@@ -78,12 +78,13 @@ EXPECTED = json.loads((Path(__file__).parent / "demo_rendering.sha256.json").rea
 
 
 def test_every_demo_article_renders_as_it_did_before_the_bounds():
-    """The hashes were taken with the renderer before it bounded its input."""
+    """The hashes were taken with the renderer before it bounded its input, of the articles
+    the demo had then (articles written since have no earlier rendering to match)."""
     seen = {}
-    for path in sorted(DEMO.rglob("*.md")):
-        rendered = render_markdown(parse(path.read_text(encoding="utf-8")).content.body)
+    for name in EXPECTED:
+        rendered = render_markdown(parse((DEMO / name).read_text(encoding="utf-8")).content.body)
         payload = json.dumps([rendered.html, rendered.toc], ensure_ascii=False).encode()
-        seen[str(path.relative_to(DEMO))] = hashlib.sha256(payload).hexdigest()
+        seen[name] = hashlib.sha256(payload).hexdigest()
     assert seen == EXPECTED
 
 

@@ -161,3 +161,23 @@ def test_a_search_that_denies_a_danger_asks_about_it_without_pinning_the_article
 def test_a_negation_of_something_else_leaves_the_danger_standing(site):
     page = site.test_client().get("/de/suche?q=Keine Ahnung warum es nach Gas riecht").text
     assert 'class="safety safety-emergency"' in page
+
+
+def test_a_cold_flat_gets_the_heating_breakdown_first_and_one_number(site):
+    publish_article(
+        site,
+        title="Heizung fällt aus: Was Sie jetzt prüfen",
+        slug="heizung-faellt-aus",
+        body="Strom, Fehlercode, Wasserdruck und Gashahn prüfen, dann uns anrufen.",
+        category="Sicherheit/Notfälle",
+        tags=["heizungsausfall"],
+    )
+    publish_article(site, title="Wasserschaden", slug="wasserschaden", body="Wasser Wohnung kalt")
+    with site.app_context():
+        indexing.rebuild(site)
+    page = site.test_client().get("/de/suche?q=Heizung ausgefallen, Wohnung eiskalt").text
+    main = page[page.index("<main") : page.index("</main>")]
+    assert 'class="safety safety-urgent"' in main
+    results = main[main.index('class="result-list') :]
+    assert results.index("Heizung fällt aus") < results.index("</ol>")
+    assert "keinen passenden Artikel" not in main

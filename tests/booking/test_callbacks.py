@@ -1,5 +1,6 @@
 """'Rückruf anfordern': the customer's form, the e-mail to the office, the dispatchers' list."""
 
+import re
 import threading
 from datetime import date, datetime, time, timedelta
 
@@ -416,3 +417,26 @@ def test_closed_requests_are_purged_after_the_configured_days(app, staff):
 def test_the_part_of_day_boundaries_are_noon():
     assert requests.PARTS[PartOfDay.MORNING][1] == requests.PARTS[PartOfDay.AFTERNOON][0]
     assert requests.PARTS[PartOfDay.MORNING][1] == time(12)
+
+
+def _main(page: str) -> str:
+    return page[page.index("<main") : page.index("</main>")]
+
+
+def test_an_urgent_request_gets_one_message_and_one_number(make_app):
+    """Called back today while the line is open, with no second number to choose from."""
+    app = make_app(HEATING_MONTHS=ALL_YEAR, SERVICE_HOURS="24/7", EMERGENCY_PHONE="")
+    client = app.test_client()
+    answer = _send(client, topic="Heizung ausgefallen, kleine Kinder")
+    page = _main(client.get(answer.headers["Location"]).text)
+    assert "Wir rufen Sie heute noch zurück, sobald ein Kollege frei ist." in page
+    assert "nächsten Werktag" not in page and "Ist es dringender?" not in page
+    assert set(re.findall(r'href="tel:([^"]+)"', page)) == {"08005550142"}
+
+
+def test_an_urgent_request_outside_our_hours_says_when_we_call(make_app):
+    app = make_app(HEATING_MONTHS=ALL_YEAR, SERVICE_HOURS="Mo 00:00-00:01", EMERGENCY_PHONE="")
+    client = app.test_client()
+    answer = _send(client, topic="Heizung ausgefallen, kleine Kinder")
+    page = _main(client.get(answer.headers["Location"]).text)
+    assert "Wir rufen Sie zurück, sobald unsere Leitung wieder besetzt ist: Montag, 00:00." in page

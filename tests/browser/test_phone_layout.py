@@ -99,3 +99,18 @@ def test_the_contents_list_stands_open_beside_the_text_on_a_wide_screen(article_
     table = page.locator(".article-body table").bounding_box()
     assert table["x"] + table["width"] <= article["x"] + article["width"]  # not over the column
     assert page.locator("[id=toc-heading]").count() == 1
+
+
+def test_the_gas_numbers_are_on_the_first_screen_of_a_phone(live_server, page: Page):
+    """A gas search on a phone: the number to call sits under the box's heading, before the
+    search field and the steps, on the first screen."""
+    base_url, _ = live_server
+    page.set_viewport_size(PHONE)
+    page.goto(f"{base_url}/de/suche?q=Es riecht nach Gas im Keller")
+    call = page.locator("#safety .safety-numbers a.number").first
+    expect(call).to_have_text("0800 555 0100")
+    box = call.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= PHONE["height"]
+    steps = page.locator("#safety .safety-steps")
+    assert box["y"] < steps.bounding_box()["y"]
+    assert box["y"] < page.locator("input[name=q]").first.bounding_box()["y"]

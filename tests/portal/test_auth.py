@@ -81,6 +81,42 @@ def test_login_attempts_are_rate_limited_per_account(make_app, staff):
     assert codes[-1] == 429
 
 
+def _from(app, address: str):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_strangers_guessing_a_password_do_not_lock_its_owner_out(make_app):
+    """The per-account limit counts only browsers that never signed in to the account."""
+    app = make_app(LOGIN_RATE_LIMIT="3 per minute")
+    with app.app_context():
+        from portal.models import Role, create_user
+
+        create_user("owner@portal.example", "Owner", Role.EDITOR, PASSWORD)
+        db.session.commit()
+    owner = _from(app, "198.51.100.7")
+    assert login(owner, "owner@portal.example").status_code == 302
+    owner.post("/staff/logout")
+    attacks = [
+        login(_from(app, f"203.0.113.{n}"), "owner@portal.example", "guess guess guess")
+        for n in range(1, 6)
+    ]
+    assert [answer.status_code for answer in attacks][-1] == 429
+    assert login(owner, "owner@portal.example").status_code == 302
+    stranger = _from(app, "192.0.2.99")  # right password, but a browser new to the account
+    assert login(stranger, "owner@portal.example").status_code == 429
+
+
+def test_a_forged_device_cookie_is_a_stranger(make_app):
+    app = make_app(LOGIN_RATE_LIMIT="1 per minute")
+    for n in range(1, 3):
+        client = _from(app, f"203.0.113.{n}")
+        client.set_cookie("staff_device", "WyJhYmMiXQ.forged.signature", path="/staff")
+        answer = login(client, "owner@portal.example", "guess guess guess")
+    assert answer.status_code == 429
+
+
 def test_login_form_requires_csrf_token(make_app, staff):
     app = make_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()
