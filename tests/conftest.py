@@ -7,6 +7,7 @@ import threading
 from contextlib import contextmanager
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, event, text
 from werkzeug.serving import make_server
@@ -86,6 +87,15 @@ def _unsynchronised(connection, record):
     connection.execute("PRAGMA synchronous = OFF")
 
 
+class ClosingClient(FlaskClient):
+    """A test client that reads and closes every response, as a server does once it has sent
+    it: what the portal does after the answer has gone out runs before the test goes on."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def make_app(database_template, tmp_path):
     """Build portals sharing one fresh database per test; keywords override configuration."""
@@ -109,6 +119,7 @@ def make_app(database_template, tmp_path):
         if not POSTGRES_URL:
             with app.app_context():
                 event.listen(db.engine, "connect", _unsynchronised)
+        app.test_client_class = ClosingClient
         created.append(app)
         return app
 

@@ -151,3 +151,23 @@ def test_requests_are_rate_limited_per_account(make_app, staff):
     ]
     assert codes == [200, 200, 200, 429]
     assert len(mails_to(app, staff["editor"])) == 3
+
+
+def _tokens(app) -> int:
+    with app.app_context():
+        return len(db.session.scalars(select(AccountToken)).all())
+
+
+def test_known_and_unknown_addresses_get_the_same_answer_before_anything_is_looked_up(app, staff):
+    """Whether the address is known decides only what happens after the answer is sent, so
+    the two take the same time: no token and no mail exist when the answer is complete."""
+    answers = {}
+    for email in ("nobody@portal.example", staff["editor"]):
+        answer = app.test_client().post(
+            "/staff/password/forgot", data={"email": email}, buffered=False
+        )
+        assert _tokens(app) == 0 and mails_to(app, staff["editor"]) == []
+        answers[email] = (answer.status_code, answer.headers["Location"], answer.get_data())
+        answer.close()
+    assert answers[staff["editor"]] == answers["nobody@portal.example"]
+    assert _tokens(app) == 1 and len(mails_to(app, staff["editor"])) == 1
