@@ -74,6 +74,8 @@ class User(UserMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     # The last time step a code was accepted for: a code seen once is refused after that.
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    # The secret being set up, until a code confirms it: kept here, never in the cookie.
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(64))
 
     # When this sign-in began (seconds since the epoch): set by portal.sessions, not stored.
     signed_in_at = None

@@ -9,7 +9,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -24,8 +23,6 @@ from portal.models import Role
 bp = Blueprint("profile", __name__, url_prefix="/staff/account")
 
 ANY_STAFF = (Role.EDITOR, Role.DISPATCHER)
-# The secret being set up waits in the signed session until a code confirms it.
-SETUP = "_two_factor_setup"
 # What an administrator who must set up two-factor sign-in may still open.
 OPEN_BEFORE_SETUP = {"profile.two_factor", "auth.logout", "static", "i18n.switch"}
 
@@ -107,9 +104,10 @@ def two_factor_setup():
     user = current_user._get_current_object()
     if user.two_factor_enabled:
         return redirect(url_for("profile.index"))
-    secret = session.get(SETUP)
-    if not isinstance(secret, str) or len(secret) != 32:
-        secret = session[SETUP] = two_factor.new_secret()
+    secret = user.totp_pending_secret
+    if not secret:
+        secret = user.totp_pending_secret = two_factor.new_secret()
+        db.session.commit()
     form = TwoFactorSetupForm()
     if form.validate_on_submit():
         step = two_factor.matching_step(secret, form.code.data)
@@ -118,7 +116,6 @@ def two_factor_setup():
         else:
             codes = staff_accounts.enable_two_factor(user, secret, step)
             db.session.commit()
-            session.pop(SETUP, None)
             sessions.renew(user)
             return _private(render_template("portal/recovery_codes.html", codes=codes))
     uri = two_factor.provisioning_uri(secret, user.email)

@@ -138,10 +138,12 @@ def enable(user: User, secret: str, step: int) -> list[str]:
     """Switch two-factor sign-in on with a confirmed secret; returns the recovery codes."""
     user.totp_secret = secret
     user.totp_last_step = step
+    user.totp_pending_secret = None
     return new_recovery_codes(user)
 
 
 def disable(user: User) -> None:
     user.totp_secret = None
     user.totp_last_step = None
+    user.totp_pending_secret = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))

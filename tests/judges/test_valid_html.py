@@ -15,6 +15,7 @@ from portal.models import Role, TokenPurpose, create_user, invite_user, user_by_
 from tests.booking.helpers import form_data, in_days
 from tests.conftest import GENEROUS_LIMITS, PASSWORD, login, once
 from tests.judges.site import Site, populate, signed_in
+from tests.portal.account_helpers import key_on_setup_page
 
 ROOT = Path(__file__).resolve().parents[2]
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -110,9 +111,7 @@ def _recovery_codes_page(app, lang: str):
     client = app.test_client()
     client.set_cookie("lang", lang)
     login(client, f"setup-{lang}@portal.example")
-    client.get("/staff/account/two-factor")
-    with client.session_transaction() as stored:
-        secret = stored["_two_factor_setup"]
+    secret = key_on_setup_page(client.get("/staff/account/two-factor").text)
     return client.post("/staff/account/two-factor", data={"code": pyotp.TOTP(secret).now()})
 
 

@@ -71,3 +71,8 @@ def account(app, email: str) -> User:
         user = user_by_email(email)
         db.session.expunge(user)
         return user
+
+
+def key_on_setup_page(html: str) -> str:
+    """The two-factor key the setup page shows for typing in, as an app would store it."""
+    return re.search(r'<code class="secret">([A-Z2-7 ]+)</code>', html)[1].replace(" ", "")

@@ -14,6 +14,7 @@ from tests.portal.account_helpers import (
     account,
     code_for,
     enable_two_factor,
+    key_on_setup_page,
     sign_in_with_code,
 )
 
@@ -24,8 +25,7 @@ def _set_up(client):
     """Open the setup page, confirm with the right code; return (secret, recovery codes page)."""
     page = client.get(SETUP)
     assert page.status_code == 200
-    with client.session_transaction() as stored:
-        secret = stored["_two_factor_setup"]
+    secret = key_on_setup_page(page.text)
     answer = client.post(SETUP, data={"code": pyotp.TOTP(secret).now()})
     assert answer.status_code == 200
     return secret, answer
@@ -39,8 +39,7 @@ def test_setup_shows_an_inline_svg_qr_code_and_the_key_without_script(app, staff
     assert "<svg" in html and "<title>QR-Code für Ihre Authenticator-App</title>" in html
     assert "<script" not in html.split("<main", 1)[1] and "<img" not in html
     assert " style=" not in html  # the Content-Security-Policy allows no inline styles
-    with editor_client.session_transaction() as stored:
-        secret = stored["_two_factor_setup"]
+    secret = account(app, staff["editor"]).totp_pending_secret
     assert two_factor.grouped(secret) in html
 
 
@@ -241,3 +240,15 @@ def test_a_code_sent_twice_at_once_signs_in_only_once(app, staff):
             first.execute(update(User).where(User.id == user.id).values(totp_last_step=step))
         assert not two_factor.accept_code(user, code)
         db.session.rollback()
+
+
+def test_the_key_being_set_up_waits_on_the_server_not_in_the_cookie(app, staff, editor_client):
+    page = editor_client.get(SETUP)
+    secret = key_on_setup_page(page.text)
+    with editor_client.session_transaction() as stored:
+        assert secret not in str(dict(stored))
+    assert account(app, staff["editor"]).totp_pending_secret == secret
+    assert key_on_setup_page(editor_client.get(SETUP).text) == secret  # the same until used
+    editor_client.post(SETUP, data={"code": pyotp.TOTP(secret).now()})
+    confirmed = account(app, staff["editor"])
+    assert (confirmed.totp_secret, confirmed.totp_pending_secret) == (secret, None)
