@@ -21,6 +21,7 @@ from sqlalchemy import select
 from articles.models import SearchQuery
 from portal.extensions import client_network, db
 from portal.models import utcnow
+from portal.security import keyed_hash
 
 COOKIE = "visitor"
 COOKIE_AGE = 2 * 365 * 24 * 3600
@@ -38,23 +39,17 @@ def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.secret_key, salt="visitor")
 
 
-def _keyed_hash(period: str, *parts: str) -> str:
-    key = f"{current_app.secret_key}|{period}".encode()
-    message = "|".join(parts).encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
-
-
 def address_hash() -> str:
     """The hash of the client's network for this period of ``HELPFULNESS_ADDRESS_DAYS``: the
     cap on votes per address holds that long, not only until midnight."""
     period = utcnow().date().toordinal() // current_app.config["HELPFULNESS_ADDRESS_DAYS"]
-    return _keyed_hash(f"votes-{period}", "address", client_network())
+    return keyed_hash(f"votes-{period}", "address", client_network())
 
 
 def viewer_key() -> str:
     """Today's key of a reader's network, so a view counts once a day, whatever browser name
     the client sends and whether it keeps cookies."""
-    return _keyed_hash(utcnow().date().isoformat(), "viewer", client_network())
+    return keyed_hash(utcnow().date().isoformat(), "viewer", client_network())
 
 
 def is_bot() -> bool:
@@ -100,7 +95,7 @@ def remember(response: Response, visitor: str) -> Response:
 def searcher_key() -> str:
     """The search log's hash of the client's network for this period of ``SEARCHER_DAYS``."""
     period = utcnow().date().toordinal() // SEARCHER_DAYS
-    return _keyed_hash(f"searcher-{period}", "searcher", client_network())
+    return keyed_hash(f"searcher-{period}", "searcher", client_network())
 
 
 def _browser_keys() -> list[str]:
@@ -112,7 +107,7 @@ def _browser_keys() -> list[str]:
 
 
 def _click_token(log_id: int, browser: str) -> str:
-    return _keyed_hash("search-click", str(log_id), browser)[:22]
+    return keyed_hash("search-click", str(log_id), browser)[:22]
 
 
 def search_token(log_id: int) -> str:

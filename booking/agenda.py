@@ -644,3 +644,46 @@ def fits_a_day(service: ServiceType) -> bool:
     can ever book it, which the form cannot see from the numbers alone."""
     rules = scheduling.rules()
     return availability.windows_needed(service.total_minutes, rules) <= len(rules.windows)
+
+
+@dataclass(frozen=True)
+class NetworkBookings:
+    """Today's open online bookings from one client network, oldest first."""
+
+    key: str
+    appointments: list[Appointment]
+
+
+def online_today_by_network(now: datetime | None = None) -> list[NetworkBookings]:
+    """Today's open online bookings grouped by client network, most first: made-up customers
+    filling the calendar from one network stand at the top."""
+    midnight = datetime.combine(scheduling.local_today(now), time.min, tzinfo=scheduling.TIMEZONE)
+    found = db.session.scalars(
+        select(Appointment)
+        .where(
+            Appointment.source == "online",
+            Appointment.network_key != "",
+            Appointment.status.in_(OPEN_STATUSES),
+            Appointment.created_at >= midnight.astimezone(UTC),
+        )
+        .options(joinedload(Appointment.service_type))
+        .order_by(Appointment.created_at)
+    )
+    groups: dict[str, list[Appointment]] = {}
+    for appointment in found:
+        groups.setdefault(appointment.network_key, []).append(appointment)
+    ordered = sorted(groups.items(), key=lambda item: (-len(item[1]), item[1][0].created_at))
+    return [NetworkBookings(key, appointments) for key, appointments in ordered]
+
+
+def cancel_from_network(network: str, user: User) -> list[Appointment]:
+    """Cancel every open online booking made today from ``network``, each with its audit
+    entry; returns those this call cancelled (another change may have come first)."""
+    cancelled = []
+    for appointment in scheduling.booked_today(network):
+        try:
+            if scheduling.set_status(appointment, Status.CANCELLED, user, "network"):
+                cancelled.append(appointment)
+        except scheduling.CannotReopen:
+            continue
+    return cancelled

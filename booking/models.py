@@ -177,6 +177,9 @@ class Appointment(db.Model):
     email_key: Mapped[str] = mapped_column(String(254), default="", server_default="", index=True)
     phone_key: Mapped[str] = mapped_column(String(40), default="", server_default="", index=True)
     address_key: Mapped[str] = mapped_column(String(200), default="", server_default="", index=True)
+    # A keyed hash of the client network an online booking came from (portal.security): for
+    # the ceiling per network and day, and for undoing a flood from one network at once.
+    network_key: Mapped[str] = mapped_column(String(32), default="", server_default="", index=True)
     manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     reschedule_count: Mapped[int] = mapped_column(Integer, default=0)
     sequence: Mapped[int] = mapped_column(Integer, default=0)

@@ -183,12 +183,16 @@ def _comparable(text: str) -> str:
     return latin_lookalikes(visible(text)).casefold().strip()
 
 
-def _check_open_bookings(keys: dict[str, str], appointment: Appointment) -> None:
+def _check_open_bookings(keys: dict[str, str], appointment: Appointment, now: datetime) -> None:
     """Refuse a further online booking of a customer with ``BOOKING_OPEN_PER_CUSTOMER`` open
-    ones already. Counted after the new one is written, so two bookings at once wait for each
-    other (SQLite's write lock; on PostgreSQL a lock per key), and both cannot slip through."""
+    ones already, or from a client network with ``BOOKING_OPEN_PER_NETWORK_DAY`` open ones
+    booked today (made-up customers filling the calendar). Counted after the new one is
+    written, so two bookings at once wait for each other (SQLite's write lock; on PostgreSQL a
+    lock per key), and both cannot slip through."""
     limit = current_app.config["BOOKING_OPEN_PER_CUSTOMER"]
-    for name, value in sorted(keys.items()):
+    network = appointment.network_key
+    locks = {**keys, "network_key": network} if network else keys
+    for name, value in sorted(locks.items()):
         if db.engine.dialect.name == "postgresql":
             db.session.execute(
                 text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
@@ -208,6 +212,28 @@ def _check_open_bookings(keys: dict[str, str], appointment: Appointment) -> None
         )
         if count >= limit:
             raise TooManyOpen(name.removesuffix("_key"))
+    if (
+        network
+        and len(booked_today(network, now)) > current_app.config["BOOKING_OPEN_PER_NETWORK_DAY"]
+    ):
+        raise TooManyOpen("network")
+
+
+def booked_today(network: str, now: datetime | None = None) -> list[Appointment]:
+    """The open online bookings made today (local time) from one client network."""
+    midnight = datetime.combine(local_today(now), time.min, tzinfo=TIMEZONE).astimezone(UTC)
+    return list(
+        db.session.scalars(
+            select(Appointment)
+            .where(
+                Appointment.network_key == network,
+                Appointment.source == "online",
+                Appointment.status.in_(OPEN_STATUSES),
+                Appointment.created_at >= midnight,
+            )
+            .order_by(Appointment.created_at)
+        )
+    )
 
 
 def assess(described: Sequence[str], language: str, now: datetime | None = None) -> triage.Triage:
@@ -477,9 +503,11 @@ def book(
     user: User | None = None,
     now: datetime | None = None,
     photos: Sequence[Photo] = (),
+    network: str = "",
 ) -> Appointment:
     """Book the window with the least busy technician who can take it, or raise WindowTaken;
-    the photos are written in the same transaction, so a booking never lacks its photos."""
+    the photos are written in the same transaction, so a booking never lacks its photos.
+    ``network`` is the keyed hash of the client network an online booking came from."""
     now = now or utcnow()
     slot = _slot(service, customer.postcode, day, window, now)
     if slot is None:
@@ -511,6 +539,7 @@ def book(
             consent_at=now if source == "online" else None,
             created_at=now,
             updated_at=now,
+            network_key=network,
             **keys,
         )
         appointment.manage_token_hash = token_hash(manage_token(appointment))
@@ -526,7 +555,7 @@ def book(
         _log(appointment, "booked", source, user)
         try:
             if source == "online":
-                _check_open_bookings(keys, appointment)
+                _check_open_bookings(keys, appointment, now)
             db.session.commit()
         except TooManyOpen:
             db.session.rollback()

@@ -87,6 +87,12 @@ class ToggleActiveForm(FlaskForm):
     active = HiddenField(validators=[AnyOf(["0", "1"])])
 
 
+class NetworkCancelForm(FlaskForm):
+    """Cancel today's open online bookings of one client network, named by its key."""
+
+    network = HiddenField(validators=[Regexp(r"^[0-9a-f]{32}$")])
+
+
 class StatusForm(FlaskForm):
     status = SelectField(_l("New status"), choices=lambda: _choices(status_labels()))
     note = StringField(

@@ -7,6 +7,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -24,6 +25,7 @@ from booking.models import AbsenceKind, Appointment, ServiceType, Status, Techni
 from booking.staff_forms import (
     WEEKDAYS,
     AbsenceForm,
+    NetworkCancelForm,
     PhoneBookingForm,
     ReassignForm,
     ServiceTypeForm,
@@ -109,6 +111,38 @@ def week():
         today=scheduling.local_today(),
         one_week=timedelta(days=7),
     )
+
+
+@bp.get("/staff/termine/online-heute")
+@role_required(Role.DISPATCHER)
+def online_today():
+    """Today's online bookings by client network: a calendar filled from one network is seen
+    and undone in one action."""
+    return render_template(
+        "booking/staff/online_today.html",
+        groups=agenda.online_today_by_network(),
+        limit=current_app.config["BOOKING_OPEN_PER_NETWORK_DAY"],
+        form=NetworkCancelForm(formdata=None),
+    )
+
+
+@bp.post("/staff/termine/online-heute/stornieren")
+@role_required(Role.DISPATCHER)
+def cancel_network():
+    form = NetworkCancelForm()
+    if not form.validate_on_submit():
+        abort(400)
+    cancelled = agenda.cancel_from_network(form.network.data, current_user)
+    for appointment in cancelled:
+        if appointment.email:
+            notifications.notify(appointment, "cancelled")
+    flash(
+        ngettext(
+            "%(num)d appointment cancelled.", "%(num)d appointments cancelled.", len(cancelled)
+        ),
+        "success",
+    )
+    return redirect(url_for("dispatch.online_today"), 303)
 
 
 @bp.get("/staff/termine/<int:appointment_id>")

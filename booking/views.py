@@ -22,11 +22,11 @@ from booking.models import Appointment, Deflection, ServiceType
 from portal import safety
 from portal.config import SUPPORTED_LANGUAGES
 from portal.errors import api_error
-from portal.extensions import db, limiter, within_limit
+from portal.extensions import client_network, db, limiter, within_limit
 from portal.forms import record_id, whole_number
 from portal.i18n import reject_unknown_language
 from portal.imaging import ImageError, inspect, without_metadata
-from portal.security import deliberate_visit
+from portal.security import deliberate_visit, keyed_hash
 
 bp = Blueprint("booking", __name__)
 bp.url_value_preprocessor(reject_unknown_language)
@@ -237,8 +237,9 @@ def book(lang: str):
     )
     try:
         appointment = scheduling.book(
-            _service(form), customer, day, window, language=lang, photos=photos
-        )
+            _service(form), customer, day, window, language=lang, photos=photos,
+            network=keyed_hash("booking-network", client_network()),
+        )  # fmt: skip
     except scheduling.NotCovered:
         _step_problems(form, 1)
         return _render(form, 1, lang, 400)
@@ -247,6 +248,13 @@ def book(lang: str):
         message = _("This window was just taken. Please choose another one.")
         return _render(form, 3, lang, 409, taken=message)
     except scheduling.TooManyOpen as error:
+        if error.field == "network":
+            message = _(
+                "Very many appointments have been booked from your network today. Please call "
+                "us at %(phone)s and we will book yours.",
+                phone=current_app.config["COMPANY_PHONE"],
+            )
+            return _render(form, 4, lang, 409, taken=message)
         field = {"email": form.email, "phone": form.phone, "address": form.street}[error.field]
         field.errors = [
             _(

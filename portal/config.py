@@ -143,6 +143,9 @@ def from_environment(folder: Path) -> dict:
         "BOOKING_RATE_LIMIT": os.environ.get("PORTAL_BOOKING_RATE_LIMIT", "10 per hour"),
         # Open online bookings one customer (e-mail, phone or visit address) may hold at once.
         "BOOKING_OPEN_PER_CUSTOMER": int(os.environ.get("PORTAL_BOOKING_OPEN_PER_CUSTOMER", 3)),
+        "BOOKING_OPEN_PER_NETWORK_DAY": int(
+            os.environ.get("PORTAL_BOOKING_OPEN_PER_NETWORK_DAY", 6)
+        ),
         "BOOKING_MANAGE_RATE_LIMIT": os.environ.get("PORTAL_MANAGE_RATE_LIMIT", "60 per hour"),
         "BOOKING_API_RATE_LIMIT": os.environ.get("PORTAL_BOOKING_API_RATE_LIMIT", "120 per minute"),
         "TRIAGE_RATE_LIMIT": os.environ.get("PORTAL_TRIAGE_RATE_LIMIT", "120 per minute"),

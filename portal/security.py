@@ -1,6 +1,8 @@
 """Security headers on every response, a refusal of input no page can take, and telling a
 visitor's own click from a request another site or an image made their browser send."""
 
+import hashlib
+import hmac
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request
@@ -61,6 +63,13 @@ def _refuse_nul():
     if _contains_nul():
         return render_error(400, _("The request contains a NUL character, which cannot be used."))
     return None
+
+
+def keyed_hash(period: str, *parts: str) -> str:
+    """A hash of personal data (a client's network) that only this portal can recompute, for
+    ``period`` (a name that changes when the hashes should stop matching)."""
+    key = f"{current_app.secret_key}|{period}".encode()
+    return hmac.new(key, "|".join(parts).encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def deliberate_visit() -> bool:

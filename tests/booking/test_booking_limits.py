@@ -6,6 +6,7 @@ only when everything in it passed its checks."""
 import io
 import multiprocessing
 import random
+import re
 
 import pytest
 from PIL import Image
@@ -17,7 +18,7 @@ from portal.extensions import db
 from portal.mail import outbox_folder, read_outbox
 from tests.booking import crowd
 from tests.booking.helpers import add_service, add_technician, form_data, in_days
-from tests.conftest import GENEROUS_LIMITS
+from tests.conftest import GENEROUS_LIMITS, login
 
 LIMIT = 3
 
@@ -186,3 +187,74 @@ def test_a_photo_that_grows_when_re_encoded_is_refused_before_anything_is_booked
     assert _count(app) == 0
     data["photos"] = []
     assert app.test_client().post("/de/termin/buchen", data=data).status_code == 303
+
+
+def _made_up(app, number: int, address: str):
+    """A booking under a made-up identity from ``address``."""
+    data = form_data(
+        app.service_id,
+        in_days(3 + number // 4),
+        number % 4,
+        name=f"Kunde {number}",
+        email=f"kunde{number}@example.org",
+        phone=f"0171 23456{number:02d}",
+        street=f"Weg {number + 1}",
+    )
+    return app.test_client().post(
+        "/de/termin/buchen", data=data, environ_base={"REMOTE_ADDR": address}
+    )
+
+
+@pytest.fixture
+def flooded(make_app, staff):
+    app = make_app(**GENEROUS_LIMITS, BOOKING_OPEN_PER_NETWORK_DAY=3)
+    with app.app_context():
+        app.service_id = add_service()
+        add_technician("Jens Albers", app.service_id)
+        add_technician("Aylin Demir", app.service_id)
+    return app
+
+
+def test_made_up_customers_from_one_network_cannot_fill_the_calendar(flooded):
+    codes = [_made_up(flooded, n, "203.0.113.9").status_code for n in range(5)]
+    assert codes == [303, 303, 303, 409, 409]
+    refused = _made_up(flooded, 9, "203.0.113.9")
+    assert "Aus Ihrem Netz wurden heute schon sehr viele Termine gebucht." in refused.text
+    assert "0800 555 0142" in refused.text and 'value="Kunde 9"' in refused.text
+    assert _made_up(flooded, 6, "198.51.100.4").status_code == 303  # another network
+    assert _count(flooded) == 4
+
+
+def test_a_dispatcher_sees_todays_bookings_by_network_and_undoes_a_flood_at_once(flooded, staff):
+    for n in range(3):
+        _made_up(flooded, n, "203.0.113.9")
+    _made_up(flooded, 7, "198.51.100.4")
+    client = flooded.test_client()
+    login(client, staff["dispatcher"])
+    page = client.get("/staff/termine/online-heute").text
+    assert "Online-Buchungen heute" in page
+    first, second = page.index("Netz 1"), page.index("Netz 2")
+    assert "3 Buchungen" in page[first:second] and "Kunde 7" in page[second:]
+    key = re.search(r'name="network" value="([0-9a-f]{32})"', page)[1]
+    assert "Alle 3 Buchungen dieses Netzes stornieren" in page
+    answer = client.post("/staff/termine/online-heute/stornieren", data={"network": key})
+    assert answer.status_code == 303
+    assert "3 Termine storniert." in client.get(answer.headers["Location"]).text
+    with flooded.app_context():
+        statuses = {
+            a.customer_name: a.status.value for a in db.session.scalars(select(Appointment))
+        }
+    assert statuses == {
+        "Kunde 0": "cancelled", "Kunde 1": "cancelled", "Kunde 2": "cancelled",
+        "Kunde 7": "requested",
+    }  # fmt: skip
+    cancellations = [m for m in read_outbox(outbox_folder(flooded)) if "abgesagt" in m["Subject"]]
+    assert len(cancellations) == 3
+
+
+def test_only_dispatchers_cancel_by_network(flooded, staff):
+    client = flooded.test_client()
+    login(client, staff["editor"])
+    assert client.get("/staff/termine/online-heute").status_code == 403
+    answer = client.post("/staff/termine/online-heute/stornieren", data={"network": "0" * 32})
+    assert answer.status_code == 403

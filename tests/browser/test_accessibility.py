@@ -78,6 +78,7 @@ STAFF_PAGES = [
     "/staff/termine/neu",
     "/staff/termine/neu?vorlage={appointment}",
     "/staff/termine/export.csv?von=gestern",
+    "/staff/termine/online-heute",
     "/staff/techniker/",
     "/staff/techniker/neu",
     "/staff/techniker/{technician}",
@@ -113,6 +114,7 @@ SHOWS = {
     "/staff/termine/?tag={day}": "a[href='/staff/termine/{appointment}']",
     "/staff/termine/woche?ab={day}": "a[href='/staff/termine/{appointment}']",
     "/staff/termine/{appointment}": ".image-grid img",
+    "/staff/termine/online-heute": "form[action$='/stornieren'] button",
     "/staff/techniker/{technician}/abwesenheiten": "form[action$='/loeschen']",
     "/staff/password/reset/{reset}": "input[name=confirm]",
     "/staff/invitation/{invite}": "input[name=confirm]",
@@ -282,7 +284,9 @@ def _seed(app) -> dict:
             model="Serie 6",
             problem="Die Tür klemmt, Anzeige E18.",
         )
-        appointment = scheduling.book(db.session.get(ServiceType, service_id), customer, day, 0)
+        appointment = scheduling.book(
+            db.session.get(ServiceType, service_id), customer, day, 0, network="0f" * 16
+        )
         agenda.change_status(appointment, Status.CONFIRMED, admin, "Telefonisch bestätigt")
         db.session.add(
             AppointmentPhoto(

@@ -75,7 +75,7 @@ def populate(app) -> Site:
             "Serie 6",
             problem="Tür klemmt, E18",
         )
-        appointment = scheduling.book(service, customer, in_days(3), 0)
+        appointment = scheduling.book(service, customer, in_days(3), 0, network="0f" * 16)
         buffer = io.BytesIO()
         Image.new("RGB", (8, 8), "blue").save(buffer, format="PNG")
         appointment.photos.append(

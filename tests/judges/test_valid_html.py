@@ -140,6 +140,7 @@ def staff_pages(site: Site) -> list[tuple[str, str, str]]:
         ("week", f"/staff/termine/woche?ab={in_days(3)}", "dispatcher"),
         ("appointment", f"/staff/termine/{appointment}", "dispatcher"),
         ("phone booking", "/staff/termine/neu", "dispatcher"),
+        ("online bookings today", "/staff/termine/online-heute", "dispatcher"),
         ("technicians", "/staff/techniker/", "dispatcher"),
         ("new technician", "/staff/techniker/neu", "dispatcher"),
         ("technician", f"/staff/techniker/{technician}", "dispatcher"),

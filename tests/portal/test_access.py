@@ -41,6 +41,8 @@ STAFF_ACCESS = {
     "feedback.export_comments": {"editor", "admin"},
     "feedback.article": {"editor", "admin"},
     "feedback.resolve": {"editor", "admin"},
+    "dispatch.online_today": {"dispatcher", "admin"},
+    "dispatch.cancel_network": {"dispatcher", "admin"},
     "dispatch.day": {"dispatcher", "admin"},
     "dispatch.week": {"dispatcher", "admin"},
     "dispatch.detail": {"dispatcher", "admin"},
