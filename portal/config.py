@@ -83,6 +83,8 @@ def from_environment(folder: Path) -> dict:
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY") or _secret_key(folder),
+        # Werkzeug's scrypt (n=32768, r=8, p=1); tests choose a cheap one for speed.
+        "PASSWORD_HASH_METHOD": "scrypt",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(database_url),
         "MAX_CONTENT_LENGTH": int(os.environ.get("PORTAL_MAX_REQUEST_BYTES", 8 * 1024 * 1024)),

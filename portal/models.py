@@ -7,6 +7,7 @@ import secrets
 import time
 from datetime import UTC, datetime
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import DateTime, Enum, ForeignKey, Integer, String, TypeDecorator, func, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -98,7 +99,8 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{self.session_token}:{self.signed_in_at or int(time.time())}"
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)

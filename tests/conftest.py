@@ -113,6 +113,9 @@ def make_app(database_template, tmp_path):
                 "SQLALCHEMY_DATABASE_URI": url,
                 "TESTING": True,
                 "WTF_CSRF_ENABLED": False,
+                # One PBKDF2 round instead of scrypt: each staff account costs microseconds, not
+                # 0.3 s (tests/portal/test_passwords.py proves production hashes with scrypt).
+                "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
                 **config,
             }
         )

@@ -2,8 +2,9 @@
 
 import pytest
 
-from portal import passwords
-from tests.conftest import login
+from portal import create_app, passwords
+from portal.models import Role, User
+from tests.conftest import PASSWORD, login
 from tests.portal.account_helpers import link_in, mails_to, path_of, user_id
 
 RULE = "Mindestens 12 Zeichen; nicht Ihre E-Mail-Adresse und kein weit verbreitetes Passwort."
@@ -107,3 +108,13 @@ def test_the_command_line_follows_the_rule_too(app):
     refused = runner.invoke(args=[*args, "Passwort2024!"])
     assert refused.exit_code != 0 and "widely used" in refused.output
     assert runner.invoke(args=[*args, "a long enough password"]).exit_code == 0
+
+
+def test_production_hashes_passwords_with_scrypt(tmp_path):
+    """The tests' cheap hash is the tests' own: a portal as configured hashes with scrypt."""
+    app = create_app({"INSTANCE_PATH": tmp_path, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    with app.app_context():
+        user = User(email="a@portal.example", name="A", role=Role.EDITOR)
+        user.set_password(PASSWORD)
+        assert user.password_hash.startswith("scrypt:32768:8:1$")
+        assert user.check_password(PASSWORD)
