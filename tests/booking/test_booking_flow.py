@@ -49,7 +49,7 @@ def _appointments(app):
 def test_the_steps_carry_what_was_typed_and_check_each_step(client, service):
     answer = client.post("/de/termin", data={"step": "1", "service": service, "postcode": "2009"})
     assert answer.status_code == 400
-    assert "fünfstellige" in answer.text or "five digits" in answer.text
+    assert "fünfstellige" in answer.text
 
     answer = client.post("/de/termin", data={"step": "1", "service": service, "postcode": "99999"})
     assert answer.status_code == 400
@@ -280,7 +280,7 @@ def test_reminders_go_out_once_the_day_before(app, client, service):
     assert "1 reminders sent" in runner.invoke(args=["booking", "send-reminders"]).output
     assert "0 reminders sent" in runner.invoke(args=["booking", "send-reminders"]).output
     reminder = _outbox(app)[-1]
-    assert "Erinnerung" in reminder["Subject"] or "Reminder" in reminder["Subject"]
+    assert reminder["Subject"].startswith("Erinnerung")
     assert "/de/termin/verwalten/" in reminder.get_body(("plain",)).get_content()
 
 
