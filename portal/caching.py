@@ -11,7 +11,6 @@ token: :func:`shared_page` renders it once per process and content, and swaps th
 
 import hashlib
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import datetime
@@ -22,6 +21,8 @@ from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from werkzeug.http import is_resource_modified
+
+from portal import clock
 
 RELEASE = "portal.release"
 KEPT = "portal.kept"
@@ -102,8 +103,8 @@ def for_a_while(name: str, seconds: float, compute: Callable[[], object]) -> tup
     it runs out; a process's own writes call :func:`forget` to show at once."""
     stored = current_app.extensions.setdefault(KEPT_A_WHILE, {})
     value, until = stored.get(name, (None, 0.0))
-    if until <= time.monotonic():
-        value, until = compute(), time.monotonic() + seconds
+    if until <= clock.monotonic():
+        value, until = compute(), clock.monotonic() + seconds
         stored[name] = (value, until)
     return value, until
 

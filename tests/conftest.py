@@ -12,10 +12,32 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, event, text
 from werkzeug.serving import make_server
 
+from portal import clock as portal_clock
 from portal import create_app
 from portal.extensions import db
 from portal.models import Role, create_user
 
+
+def _worker_database() -> None:
+    """Under pytest-xdist each worker gets its own PostgreSQL database beside the one it was
+    given (``portal_gw0``, ``portal_gw1``), so that workers never truncate each other's tables;
+    every later reader of DATABASE_URL (gunicorn processes the tests start) sees the worker's."""
+    url, worker = os.environ.get("DATABASE_URL", ""), os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return
+    server, _, name = url.rpartition("/")
+    own = f"{name}_{worker}"
+    engine = create_engine(
+        url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{own}"'))
+    engine.dispose()
+    os.environ["DATABASE_URL"] = f"{server}/{own}"
+
+
+_worker_database()
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")
 PASSWORD = "correct horse battery staple"
 # For checks that cannot differ between databases (markup, accessibility, escaping): the SQLite
@@ -131,6 +153,12 @@ def make_app(database_template, tmp_path):
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture
+def clock():
+    """The portal's clock, to move forward where a test would otherwise wait."""
+    return portal_clock
 
 
 @pytest.fixture

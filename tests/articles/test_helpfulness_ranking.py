@@ -3,7 +3,6 @@
 import random
 import secrets
 import threading
-import time
 from datetime import date
 
 import pytest
@@ -118,13 +117,13 @@ def test_votes_never_lift_a_much_weaker_match(app, client):
     assert order(client, "flusensieb reinigen")[0] == strong
 
 
-def test_other_processes_see_a_vote_once_their_cache_expires(make_app, twins):
+def test_other_processes_see_a_vote_once_their_cache_expires(make_app, twins, clock):
     voter = make_app()
     other_client = make_app(HELPFULNESS_CACHE_SECONDS=1.5).test_client()
     leader, follower = order(other_client)
     vote(voter, follower, True, times=2)
     assert order(other_client) == [leader, follower]
-    time.sleep(1.6)
+    clock.advance(1.6)
     assert order(other_client) == [follower, leader]
 
 
