@@ -1,10 +1,7 @@
 """Fixtures: a fresh portal per test on a real, migrated database (SQLite, or PostgreSQL)."""
 
-import os
-import re
 import shutil
 import threading
-from contextlib import contextmanager
 
 import pytest
 from flask.testing import FlaskClient
@@ -16,52 +13,8 @@ from portal import clock as portal_clock
 from portal import create_app
 from portal.extensions import db
 from portal.models import Role, create_user
-
-
-def _worker_database() -> None:
-    """Under pytest-xdist each worker gets its own PostgreSQL database beside the one it was
-    given (``portal_gw0``, ``portal_gw1``), so that workers never truncate each other's tables;
-    every later reader of DATABASE_URL (gunicorn processes the tests start) sees the worker's."""
-    url, worker = os.environ.get("DATABASE_URL", ""), os.environ.get("PYTEST_XDIST_WORKER")
-    if not url or not worker:
-        return
-    server, _, name = url.rpartition("/")
-    own = f"{name}_{worker}"
-    engine = create_engine(
-        url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
-    )
-    with engine.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{own}"'))
-    engine.dispose()
-    os.environ["DATABASE_URL"] = f"{server}/{own}"
-
-
-_worker_database()
-POSTGRES_URL = os.environ.get("DATABASE_URL", "")
-PASSWORD = "correct horse battery staple"
-# For checks that cannot differ between databases (markup, accessibility, escaping): the SQLite
-# run makes them, the PostgreSQL run skips them to keep `make test` short.
-# Limits high enough for tests that send thousands of requests from one address. (Switching the
-# limiter off with RATELIMIT_ENABLED would switch it off for every later app in the process.)
-GENEROUS_LIMITS = dict.fromkeys(
-    (
-        "LOGIN_RATE_LIMIT",
-        "VOTE_RATE_LIMIT",
-        "VOTE_VISITOR_RATE_LIMIT",
-        "BOOKING_RATE_LIMIT",
-        "BOOKING_MANAGE_RATE_LIMIT",
-        "BOOKING_API_RATE_LIMIT",
-        "TRIAGE_RATE_LIMIT",
-        "CALLBACK_RATE_LIMIT",
-        "PASSWORD_RESET_RATE_LIMIT",
-        "TWO_FACTOR_RATE_LIMIT",
-        "SEARCH_LOG_RATE_LIMIT",
-        "DEFLECTION_RATE_LIMIT",
-    ),
-    "1000000 per minute",
-)
-once = pytest.mark.skipif(bool(POSTGRES_URL), reason="database-independent; checked on SQLite")
+from tests.helpers.config import POSTGRES_URL
+from tests.helpers.staff import PASSWORD, login
 
 
 def _migrated_app(instance, url):
@@ -190,27 +143,6 @@ def staff(app):
     return emails
 
 
-@contextmanager
-def sql_statements(app):
-    """Collect the SQL statements the app sends inside the block: N+1 checks count them."""
-    statements: list[str] = []
-
-    def record(connection, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
-def login(client, email, password=PASSWORD):
-    return client.post("/staff/login", data={"email": email, "password": password})
-
-
 @pytest.fixture
 def editor_client(client, staff):
     login(client, staff["editor"])
@@ -221,14 +153,6 @@ def editor_client(client, staff):
 def admin_client(client, staff):
     login(client, staff["admin"])
     return client
-
-
-def csrf_token(html: str) -> str:
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
-        r'name="csrf-token" content="([^"]+)"', html
-    )
-    assert match, "no CSRF token on the page"
-    return match.group(1)
 
 
 @pytest.fixture

@@ -1,4 +1,9 @@
-from articles import authoring, indexing
+import secrets
+
+from sqlalchemy import select
+
+from articles import authoring, indexing, voting
+from articles.models import Article
 from portal.extensions import db
 
 
@@ -32,3 +37,21 @@ def searchable_e18_article(app):
     with app.app_context():
         indexing.rebuild(app)
     return app
+
+
+def vote(app, slug, helpful, address=None, times=1):
+    """Votes from ``times`` new visitors; each from its own address unless one is given."""
+    with app.app_context():
+        article = db.session.scalar(select(Article).where(Article.slug == slug))
+        for _ in range(times):
+            voting.cast(
+                article,
+                secrets.token_hex(32),
+                address or secrets.token_hex(16),
+                voting.Ballot(helpful),
+            )
+
+
+def build_index(app):
+    with app.app_context():
+        indexing.rebuild(app)

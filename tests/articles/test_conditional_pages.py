@@ -8,7 +8,8 @@ from articles import authoring
 from articles.models import Article
 from portal.extensions import db
 from tests.articles.helpers import publish_article
-from tests.conftest import csrf_token, login
+from tests.helpers.pages import csrf_token
+from tests.helpers.staff import login
 
 BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"}
 

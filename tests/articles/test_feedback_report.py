@@ -10,9 +10,8 @@ from sqlalchemy import select
 from articles import authoring, voting
 from articles.models import Article, ArticleVote, Reason
 from portal.extensions import db
-from tests.articles.helpers import publish_article
-from tests.articles.test_helpfulness_ranking import vote
-from tests.conftest import login
+from tests.articles.helpers import publish_article, vote
+from tests.helpers.staff import login
 
 
 def _article(slug) -> Article:

@@ -1,7 +1,6 @@
 """Votes move search results and the "Frequently helpful" lists, within bounds."""
 
 import random
-import secrets
 import threading
 from datetime import date
 
@@ -11,25 +10,12 @@ from sqlalchemy import func, select
 from articles import catalog, indexing, ranking, voting
 from articles.models import Article, ArticleScore, ArticleVote
 from portal.extensions import db
-from tests.articles.helpers import publish_article
-from tests.conftest import POSTGRES_URL
+from tests.articles.helpers import publish_article, vote
+from tests.helpers.config import POSTGRES_URL
 
 BODY = (
     "## Ursache\n\nDie Umwälzpumpe brummt, wenn Luft im Heizkreis ist.\n\n## Lösung\n\nEntlüften."
 )
-
-
-def vote(app, slug, helpful, address=None, times=1):
-    """Votes from ``times`` new visitors; each from its own address unless one is given."""
-    with app.app_context():
-        article = db.session.scalar(select(Article).where(Article.slug == slug))
-        for _ in range(times):
-            voting.cast(
-                article,
-                secrets.token_hex(32),
-                address or secrets.token_hex(16),
-                voting.Ballot(helpful),
-            )
 
 
 def order(client, query="pumpe brummt"):

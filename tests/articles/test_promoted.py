@@ -10,9 +10,8 @@ from articles import authoring, promoted
 from articles.models import Article
 from portal.extensions import db
 from portal.models import AuditEntry
-from tests.articles.helpers import publish_article
-from tests.articles.test_search_portal import build_index
-from tests.conftest import login
+from tests.articles.helpers import build_index, publish_article
+from tests.helpers.staff import login
 
 BADGE = "Empfohlene Antwort"
 

@@ -5,7 +5,8 @@ import pytest
 
 from articles import indexing
 from tests.articles.helpers import publish_article
-from tests.conftest import GENEROUS_LIMITS
+from tests.helpers.config import GENEROUS_LIMITS
+from tests.helpers.pages import main_of
 
 ALL_YEAR = frozenset(range(1, 13))
 
@@ -176,7 +177,7 @@ def test_a_cold_flat_gets_the_heating_breakdown_first_and_one_number(site):
     with site.app_context():
         indexing.rebuild(site)
     page = site.test_client().get("/de/suche?q=Heizung ausgefallen, Wohnung eiskalt").text
-    main = page[page.index("<main") : page.index("</main>")]
+    main = main_of(page)
     assert 'class="safety safety-urgent"' in main
     results = main[main.index('class="result-list') :]
     assert results.index("Heizung fällt aus") < results.index("</ol>")

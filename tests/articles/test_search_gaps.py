@@ -13,7 +13,7 @@ from articles.suggestions import query_key
 from portal.extensions import db
 from portal.models import utcnow
 from tests.articles.helpers import publish_article, searchable_e18_article
-from tests.conftest import login
+from tests.helpers.staff import login
 
 
 @pytest.fixture

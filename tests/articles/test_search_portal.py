@@ -9,12 +9,7 @@ from articles import authoring, indexing
 from articles.models import Article, SearchQuery
 from portal.extensions import db
 from search.documents import Document, Section
-from tests.articles.helpers import publish_article
-
-
-def build_index(app):
-    with app.app_context():
-        indexing.rebuild(app)
+from tests.articles.helpers import build_index, publish_article
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from articles.models import Article, Status
 from portal.extensions import db
-from tests.conftest import csrf_token, login
+from tests.helpers.pages import csrf_token
+from tests.helpers.staff import login
 
 FORM = {
     "title": "Trockner piept",
@@ -109,7 +110,7 @@ def test_every_editor_form_needs_a_csrf_token(make_app, staff):
     app = make_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()
     token = csrf_token(client.get("/staff/login").get_data(as_text=True))
-    from tests.conftest import PASSWORD
+    from tests.helpers.staff import PASSWORD
 
     client.post(
         "/staff/login", data={"email": staff["editor"], "password": PASSWORD, "csrf_token": token}

@@ -13,7 +13,7 @@ from articles.suggestions import looks_personal, query_key
 from portal.extensions import db
 from portal.models import AuditEntry
 from tests.articles.helpers import publish_article
-from tests.conftest import login
+from tests.helpers.staff import login
 
 BROWSER = {"User-Agent": "Mozilla/5.0 Firefox/140.0"}
 PLANTED = "Abzocke Betrug Nordlicht"

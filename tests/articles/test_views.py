@@ -109,7 +109,7 @@ def _ids(page: str) -> list[str]:
 
 
 def test_no_heading_of_an_article_takes_an_id_the_page_uses(app, client, staff):
-    from tests.conftest import login
+    from tests.helpers.staff import login
 
     pages = [client.get(f"/de/artikel/{publish_article(app, title='Erster Artikel')}").data]
     login(client, staff["editor"])

@@ -10,7 +10,8 @@ from articles import authoring, visitors
 from articles.models import Article, ArticleView, ArticleVote
 from portal.extensions import db
 from tests.articles.helpers import publish_article
-from tests.conftest import csrf_token, login
+from tests.helpers.pages import csrf_token
+from tests.helpers.staff import login
 
 
 @pytest.fixture

@@ -18,7 +18,8 @@ from portal.extensions import db
 from portal.mail import outbox_folder, read_outbox
 from tests.booking import crowd
 from tests.booking.helpers import add_service, add_technician, form_data, in_days
-from tests.conftest import GENEROUS_LIMITS, login
+from tests.helpers.config import GENEROUS_LIMITS
+from tests.helpers.staff import login
 
 LIMIT = 3
 

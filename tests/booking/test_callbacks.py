@@ -13,7 +13,8 @@ from portal import safety
 from portal.extensions import db
 from portal.mail import outbox_folder, read_outbox
 from portal.models import AuditEntry, user_by_email
-from tests.conftest import PASSWORD, csrf_token, login
+from tests.helpers.pages import csrf_token, main_of
+from tests.helpers.staff import PASSWORD, login
 
 CALLER = {
     "name": "Erika Mustermann",
@@ -419,16 +420,12 @@ def test_the_part_of_day_boundaries_are_noon():
     assert requests.PARTS[PartOfDay.MORNING][1] == time(12)
 
 
-def _main(page: str) -> str:
-    return page[page.index("<main") : page.index("</main>")]
-
-
 def test_an_urgent_request_gets_one_message_and_one_number(make_app):
     """Called back today while the line is open, with no second number to choose from."""
     app = make_app(HEATING_MONTHS=ALL_YEAR, SERVICE_HOURS="24/7", EMERGENCY_PHONE="")
     client = app.test_client()
     answer = _send(client, topic="Heizung ausgefallen, kleine Kinder")
-    page = _main(client.get(answer.headers["Location"]).text)
+    page = main_of(client.get(answer.headers["Location"]).text)
     assert "Wir rufen Sie heute noch zurück, sobald ein Kollege frei ist." in page
     assert "nächsten Werktag" not in page and "Ist es dringender?" not in page
     assert set(re.findall(r'href="tel:([^"]+)"', page)) == {"08005550142"}
@@ -438,5 +435,5 @@ def test_an_urgent_request_outside_our_hours_says_when_we_call(make_app):
     app = make_app(HEATING_MONTHS=ALL_YEAR, SERVICE_HOURS="Mo 00:00-00:01", EMERGENCY_PHONE="")
     client = app.test_client()
     answer = _send(client, topic="Heizung ausgefallen, kleine Kinder")
-    page = _main(client.get(answer.headers["Location"]).text)
+    page = main_of(client.get(answer.headers["Location"]).text)
     assert "Wir rufen Sie zurück, sobald unsere Leitung wieder besetzt ist: Montag, 00:00." in page

@@ -25,7 +25,8 @@ from booking.models import (
 from portal.extensions import db
 from portal.mail import outbox_folder, read_outbox
 from portal.models import AuditEntry, user_by_email
-from tests.conftest import login, sql_statements
+from tests.helpers.database import sql_statements
+from tests.helpers.staff import login
 
 SHIFTS = ((time(8), time(12)), (time(13), time(17)))
 CUSTOMER = {

@@ -11,7 +11,8 @@ from booking.models import Appointment, ServiceType
 from portal.extensions import db
 from tests.articles.helpers import publish_article
 from tests.booking.helpers import CUSTOMER, add_service, add_technician, form_data, in_days
-from tests.conftest import GENEROUS_LIMITS, login
+from tests.helpers.config import GENEROUS_LIMITS
+from tests.helpers.staff import login
 
 ALL_YEAR = frozenset(range(1, 13))
 NEVER = frozenset()

@@ -19,7 +19,9 @@ from portal import tokens
 from portal.extensions import db
 from portal.models import Role, TokenPurpose, create_user, invite_user
 from tests.articles.helpers import publish_article
-from tests.conftest import PASSWORD, once
+from tests.helpers.config import once
+from tests.helpers.pages import PHONE, WIDE_TABLE
+from tests.helpers.staff import PASSWORD
 
 ADMIN = "admin@portal.example"
 EDITOR = "editor@portal.example"
@@ -518,10 +520,9 @@ def test_booking_pages_have_no_axe_violations(live_server, page: Page, lang):
 @pytest.mark.browser
 @once
 def test_an_article_with_a_wide_table_on_a_phone_has_no_axe_violations(live_server, page: Page):
-    from tests.browser.test_phone_layout import BODY, PHONE
 
     base_url, app = live_server
-    slug = publish_article(app, title="Wartungsprotokoll lesen", body=BODY)
+    slug = publish_article(app, title="Wartungsprotokoll lesen", body=WIDE_TABLE)
     page.set_viewport_size(PHONE)
     page.goto(f"{base_url}/de/artikel/{slug}")
     expect(page.locator(".article-body table")).to_have_attribute("tabindex", "0")

@@ -14,7 +14,8 @@ from booking import scheduling
 from booking.models import ServiceType
 from portal.extensions import db
 from tests.booking.helpers import in_days
-from tests.conftest import PASSWORD, once
+from tests.helpers.config import once
+from tests.helpers.staff import PASSWORD
 from tests.judges.corpora import markdown_payloads, packed, xss_payloads
 from tests.judges.site import populate
 

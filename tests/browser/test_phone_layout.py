@@ -7,35 +7,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.articles.helpers import publish_article
+from tests.helpers.pages import PHONE, WIDE_TABLE
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"width": 375, "height": 740}
-LONG_WORDS = [
-    "Kundendienstmitarbeiterin",
-    "Heizungsanlagenwartung",
-    "Warmwasserbereitungsanlage",
-    "Sicherheitstemperaturbegrenzer",
-    "Ausdehnungsgefäßvordruck",
-    "Brennwertkesselaustausch",
-    "Abgasüberwachungseinrichtung",
-    "Umwälzpumpensteuerung",
-]
-HEADER = "| " + " | ".join(LONG_WORDS) + " |"
-RULE = "|" + "---|" * len(LONG_WORDS)
-ROW = "| " + " | ".join(reversed(LONG_WORDS)) + " |"
-BODY = (
-    "## Prüfung\n\nDer Techniker prüft jedes Bauteil der Anlage und notiert die Werte in der "
-    "Tabelle unten, damit Sie später nachlesen können, was getan wurde.\n\n"
-    f"{HEADER}\n{RULE}\n{ROW}\n{ROW}\n\n"
-    "## Lösung\n\nTauschen Sie das Bauteil aus, das in der Tabelle als defekt markiert ist."
-)
 
 
 @pytest.fixture
 def article_url(live_server):
     base_url, app = live_server
-    slug = publish_article(app, title="Wartungsprotokoll lesen", body=BODY)
+    slug = publish_article(app, title="Wartungsprotokoll lesen", body=WIDE_TABLE)
     return f"{base_url}/de/artikel/{slug}"
 
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.articles.helpers import publish_article
-from tests.conftest import PASSWORD
+from tests.helpers.staff import PASSWORD
 
 pytestmark = pytest.mark.browser
 

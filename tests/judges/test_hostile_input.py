@@ -9,10 +9,9 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.conftest import GENEROUS_LIMITS, once
+from tests.helpers.config import GENEROUS_LIMITS, once
 from tests.judges.corpora import naughty_strings, packed, reflected, xss_payloads
-from tests.judges.site import Site, populate, signed_in
-from tests.judges.test_valid_html import customer_pages, staff_pages
+from tests.judges.site import Site, customer_pages, populate, signed_in, staff_pages
 
 ON_POSTGRES = bool(os.environ.get("DATABASE_URL"))
 XSS_WIDTH = 1000

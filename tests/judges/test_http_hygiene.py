@@ -7,7 +7,7 @@ import re
 import pytest
 from flask import url_for
 
-from tests.conftest import GENEROUS_LIMITS
+from tests.helpers.config import GENEROUS_LIMITS
 from tests.judges.site import Site, populate, signed_in
 
 

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 import pytest
 
 from articles.rendering import render_markdown
-from tests.conftest import once
+from tests.helpers.config import once
 from tests.judges.corpora import markdown_payloads, naughty_strings, packed, xss_payloads
 
 FORBIDDEN_TAGS = {"script", "iframe", "frame", "object", "embed", "style", "link", "meta", "base"}

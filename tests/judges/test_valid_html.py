@@ -12,63 +12,14 @@ import pytest
 from portal import audit, tokens, two_factor
 from portal.extensions import db
 from portal.models import Role, TokenPurpose, create_user, invite_user, user_by_email
-from tests.booking.helpers import form_data, in_days
-from tests.conftest import GENEROUS_LIMITS, PASSWORD, login, once
-from tests.judges.site import Site, populate, signed_in
+from tests.helpers.config import GENEROUS_LIMITS, once
+from tests.helpers.staff import PASSWORD, login
+from tests.judges.site import customer_pages, populate, signed_in, staff_pages
 from tests.portal.account_helpers import key_on_setup_page
 
 ROOT = Path(__file__).resolve().parents[2]
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 TWO_FACTOR = "zwei@portal.example"
-
-
-def customer_pages(site: Site, lang: str) -> list[tuple[str, str, dict | None]]:
-    """(name, url, form data to post or None) for every customer page."""
-    slug = site.slug_de if lang == "de" else site.slug_en
-    booking = form_data(site.service_id, in_days(4), 1)
-    step = {n: {**booking, "step": str(n)} for n in (1, 2, 3)}
-    callback = {"name": "Erika Mustermann", "phone": "040 1234567", "preferred_time": "any"}
-    return [
-        ("home", f"/{lang}/", None),
-        (
-            "category",
-            f"/{lang}/kategorie/{'waschmaschinen' if lang == 'de' else 'washing-machines'}",
-            None,
-        ),
-        ("article", f"/{lang}/artikel/{slug}", None),
-        ("search", f"/{lang}/suche?q={'tür' if lang == 'de' else 'door'}", None),
-        ("search, nothing", f"/{lang}/suche?q=nichtsdergleichen", None),
-        ("search, weak", f"/{lang}/suche?q={'tür' if lang == 'de' else 'door'}+zeitmaschine", None),
-        ("search, did you mean", f"/{lang}/suche?q={'tüür' if lang == 'de' else 'dooor'}", None),
-        (
-            "search, emergency",
-            f"/{lang}/suche?q={'Gasgeruch' if lang == 'de' else 'smell of gas'}",
-            None,
-        ),
-        ("emergency page", f"/{lang}/notfall", None),
-        ("not found", f"/{lang}/artikel/gibt-es-nicht", None),
-        ("booking 1", f"/{lang}/termin", None),
-        ("booking 1, not covered", f"/{lang}/termin", {**step[1], "postcode": "99999"}),
-        ("booking 2", f"/{lang}/termin", step[1]),
-        ("booking 3", f"/{lang}/termin", step[2]),
-        ("booking 2, emergency", f"/{lang}/termin", {**step[2], "problem": "Gasgeruch"}),
-        ("booking 3, no heating", f"/{lang}/termin", {**step[2], "problem": "Heizung ausgefallen"}),
-        ("booking 4", f"/{lang}/termin", step[3]),
-        ("booking 4, errors", f"/{lang}/termin/buchen", {**booking, "email": "x", "consent": ""}),
-        ("manage", f"/{lang}/termin/verwalten/{site.manage_token}", None),
-        ("move", f"/{lang}/termin/verwalten/{site.manage_token}/verschieben", None),
-        ("callback", f"/{lang}/rueckruf", None),
-        ("callback, emergency", f"/{lang}/rueckruf?thema=Gasgeruch", None),
-        ("callback, errors", f"/{lang}/rueckruf", {"name": "", "phone": "12", "topic": "Tür"}),
-        ("callback, emergency sent", f"/{lang}/rueckruf", {**callback, "topic": "Gasgeruch"}),
-        ("callback sent", f"/{lang}/rueckruf/danke", None),
-        ("staff login", "/staff/login", None),
-        ("staff login, code step expired", "/staff/login/code", None),
-        ("forgot password", "/staff/password/forgot", None),
-        ("forgot password, errors", "/staff/password/forgot", {"email": ""}),
-        ("reset link, no longer valid", "/staff/password/reset/x", None),
-        ("invitation link, no longer valid", "/staff/invitation/x", None),
-    ]
 
 
 def account_pages(links: dict) -> list[tuple[str, str, dict | None]]:
@@ -113,48 +64,6 @@ def _recovery_codes_page(app, lang: str):
     login(client, f"setup-{lang}@portal.example")
     secret = key_on_setup_page(client.get("/staff/account/two-factor").text)
     return client.post("/staff/account/two-factor", data={"code": pyotp.TOTP(secret).now()})
-
-
-def staff_pages(site: Site) -> list[tuple[str, str, str]]:
-    """(name, url, role) for every staff page."""
-    article, appointment, technician = site.article_id, site.appointment_id, site.technician_id
-    return [
-        ("staff home", "/staff/", "admin"),
-        ("articles", "/staff/articles/", "editor"),
-        ("new article", "/staff/articles/new", "editor"),
-        ("editor", f"/staff/articles/{article}", "editor"),
-        ("history", f"/staff/articles/{article}/history", "editor"),
-        ("diff", f"/staff/articles/{article}/diff?from=1&to=2", "editor"),
-        ("images", "/staff/articles/images", "editor"),
-        ("search analytics", "/staff/search/", "editor"),
-        ("search analytics, 90 days", "/staff/search/?tage=90&verlauf=90", "editor"),
-        ("synonyms", "/staff/search/synonyms", "editor"),
-        ("feedback", "/staff/feedback/", "editor"),
-        ("feedback article", f"/staff/feedback/{article}", "editor"),
-        ("accounts", "/staff/users/", "admin"),
-        ("new account", "/staff/users/new", "admin"),
-        ("account", "/staff/users/1", "admin"),
-        ("forbidden", "/staff/users/", "editor"),
-        ("day", "/staff/termine/", "dispatcher"),
-        ("day with appointment", f"/staff/termine/?tag={in_days(3)}", "dispatcher"),
-        ("week", f"/staff/termine/woche?ab={in_days(3)}", "dispatcher"),
-        ("appointment", f"/staff/termine/{appointment}", "dispatcher"),
-        ("phone booking", "/staff/termine/neu", "dispatcher"),
-        ("online bookings today", "/staff/termine/online-heute", "dispatcher"),
-        ("technicians", "/staff/techniker/", "dispatcher"),
-        ("new technician", "/staff/techniker/neu", "dispatcher"),
-        ("technician", f"/staff/techniker/{technician}", "dispatcher"),
-        ("absences", f"/staff/techniker/{technician}/abwesenheiten", "dispatcher"),
-        ("services", "/staff/leistungen/", "dispatcher"),
-        ("new service", "/staff/leistungen/neu", "dispatcher"),
-        ("service", f"/staff/leistungen/{site.service_id}", "dispatcher"),
-        ("callbacks", "/staff/rueckrufe/", "dispatcher"),
-        ("callbacks done", "/staff/rueckrufe/erledigt", "dispatcher"),
-        ("my account", "/staff/account/", "editor"),
-        ("change password", "/staff/account/password", "editor"),
-        ("two-factor setup", "/staff/account/two-factor", "editor"),
-        ("audit log", "/staff/audit/", "admin"),
-    ]
 
 
 def _validate(files: list[Path]) -> list[str]:

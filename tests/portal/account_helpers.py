@@ -9,7 +9,7 @@ from portal import two_factor
 from portal.extensions import db
 from portal.mail import outbox_folder, read_outbox
 from portal.models import User, user_by_email
-from tests.conftest import PASSWORD, login
+from tests.helpers.staff import PASSWORD, login
 
 LINK = re.compile(r"https?://\S+")
 

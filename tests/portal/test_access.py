@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import login
+from tests.helpers.staff import login
 
 ALL_STAFF = {"editor", "dispatcher", "admin"}
 # Which roles may use each staff endpoint; a staff route missing here fails the walk.

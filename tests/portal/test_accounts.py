@@ -1,6 +1,6 @@
 from portal.extensions import db
 from portal.models import Role, user_by_email
-from tests.conftest import login
+from tests.helpers.staff import login
 from tests.portal.account_helpers import link_in, mails_to, path_of
 
 

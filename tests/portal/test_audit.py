@@ -13,7 +13,7 @@ from portal import audit
 from portal.extensions import db
 from portal.models import AuditEntry, user_by_email, utcnow
 from tests.articles.helpers import publish_article
-from tests.conftest import PASSWORD, login
+from tests.helpers.staff import PASSWORD, login
 from tests.portal.account_helpers import key_on_setup_page, link_in, mails_to, path_of, user_id
 
 

@@ -1,6 +1,7 @@
 from portal.extensions import db
 from portal.models import User, user_by_email
-from tests.conftest import PASSWORD, csrf_token, login
+from tests.helpers.pages import csrf_token
+from tests.helpers.staff import PASSWORD, login
 
 
 def test_staff_member_signs_in_and_lands_in_staff_area(client, staff):

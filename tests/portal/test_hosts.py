@@ -4,7 +4,7 @@ import pytest
 
 from portal.mail import outbox_folder, read_outbox
 from tests.booking.helpers import add_service, add_technician, form_data, in_days
-from tests.conftest import GENEROUS_LIMITS
+from tests.helpers.config import GENEROUS_LIMITS
 
 
 @pytest.mark.parametrize("path", ["/de/", "/de/termin", "/api/search?q=Tür", "/staff/login"])

@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 
 from portal.extensions import db
 from portal.models import AccountToken, Role, user_by_email, utcnow
-from tests.conftest import PASSWORD, login
+from tests.helpers.staff import PASSWORD, login
 from tests.portal.account_helpers import link_in, mails_to, path_of, user_id
 
 BASE_URL = "https://portal.nordlicht.example"

@@ -23,7 +23,7 @@ from articles import indexing
 from portal.api_docs import DOCUMENT
 from tests.articles.helpers import publish_article
 from tests.booking.helpers import add_service, add_technician, in_days
-from tests.conftest import csrf_token
+from tests.helpers.pages import csrf_token
 
 CHECKS = [
     not_a_server_error,

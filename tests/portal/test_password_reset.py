@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from portal.extensions import db
 from portal.mail import outbox_folder, read_outbox
 from portal.models import AccountToken, utcnow
-from tests.conftest import PASSWORD, login
+from tests.helpers.staff import PASSWORD, login
 from tests.portal.account_helpers import (
     client_with_cookie,
     link_in,

@@ -4,7 +4,7 @@ import pytest
 
 from portal import create_app, passwords
 from portal.models import Role, User
-from tests.conftest import PASSWORD, login
+from tests.helpers.staff import PASSWORD, login
 from tests.portal.account_helpers import link_in, mails_to, path_of, user_id
 
 RULE = "Mindestens 12 Zeichen; nicht Ihre E-Mail-Adresse und kein weit verbreitetes Passwort."

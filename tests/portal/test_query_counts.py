@@ -9,7 +9,8 @@ from sqlalchemy import select
 from articles import authoring, indexing, voting
 from articles.models import Article, Reason, SearchQuery
 from portal.extensions import db
-from tests.conftest import login, sql_statements
+from tests.helpers.database import sql_statements
+from tests.helpers.staff import login
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 FIRST = 4  # small, so that every list (latest 6, helpful 5, related 5, hits 10) grows after it

@@ -14,8 +14,10 @@ import requests
 from portal import create_app
 from portal.extensions import db
 from portal.models import Role, create_user
-from tests.conftest import PASSWORD, csrf_token, once
-from tests.portal.test_two_nodes import free_port, wait_for
+from tests.helpers.config import once
+from tests.helpers.pages import csrf_token
+from tests.helpers.processes import free_port, wait_for
+from tests.helpers.staff import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

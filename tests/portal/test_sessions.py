@@ -4,7 +4,8 @@ everywhere", a password changed (own or by an admin), deactivation, idle time, a
 from portal import sessions
 from portal.extensions import db
 from portal.models import user_by_email
-from tests.conftest import PASSWORD, csrf_token, login
+from tests.helpers.pages import csrf_token
+from tests.helpers.staff import PASSWORD, login
 from tests.portal.account_helpers import (
     client_with_cookie,
     code_for,

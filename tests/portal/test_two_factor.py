@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from portal import sessions, two_factor
 from portal.extensions import db
 from portal.models import AuditEntry, RecoveryCode, User, user_by_email
-from tests.conftest import PASSWORD, login
+from tests.helpers.staff import PASSWORD, login
 from tests.portal.account_helpers import (
     account,
     code_for,

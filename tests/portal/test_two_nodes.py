@@ -29,7 +29,10 @@ from portal import create_app
 from portal.extensions import db
 from portal.models import Role, create_user
 from tests.booking.helpers import add_service, add_technician, form_data, in_days
-from tests.conftest import PASSWORD, POSTGRES_URL, csrf_token
+from tests.helpers.config import POSTGRES_URL
+from tests.helpers.pages import csrf_token
+from tests.helpers.processes import free_port, wait_for
+from tests.helpers.staff import PASSWORD
 
 pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="several nodes need PostgreSQL")
 
@@ -38,25 +41,6 @@ EDITOR = "editor@portal.example"
 BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"}
 GENEROUS = "1000000 per minute"
 LOGIN_LIMIT = 4  # per minute and address: the fifth attempt is refused, whichever node gets it
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(url: str, process: subprocess.Popen, log: Path, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"{url} ended early:\n{log.read_text()}")
-        try:
-            requests.get(url, timeout=10)
-            return
-        except (requests.ConnectionError, requests.Timeout):
-            time.sleep(0.1)
-    pytest.fail(f"{url} did not answer:\n{log.read_text()}")
 
 
 @pytest.fixture(scope="module")
