@@ -92,7 +92,8 @@ def _suggestions(text: str, lang: str) -> list[dict]:
 
 
 def _guidance(form: BookingForm, lang: str) -> safety.Guidance | None:
-    """What to do now, when the device and problem typed describe danger."""
+    """What to do now, when what the customer describes (device, brand, model, serial number,
+    problem) says danger, or asks about a danger it denies."""
     return safety.guidance_for(scheduling.assess(described(form), lang), lang)
 
 

@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from search.analysis import (
@@ -55,6 +55,7 @@ FUZZY_MIN = 6
 SHORT_MIN = 3
 _SOUNDS_ALIKE = {("s", "z"), ("z", "s"), ("c", "k"), ("k", "c")}
 WORDS_KEPT = 20_000  # words read, kept per process
+TEXTS_KEPT = 2_000  # verdicts kept per process
 # No room is this warm in degrees Celsius; "58 degrees inside" is Fahrenheit.
 FAHRENHEIT_ABOVE = 35
 
@@ -582,7 +583,13 @@ def default_triager() -> Triager:
 def classify(
     text: str, language: str, today: date, heating_months: Iterable[int] = HEATING_MONTHS
 ) -> Triage:
-    """Triage ``text`` with the shipped rules; see :meth:`Triager.classify`."""
+    """Triage ``text`` with the shipped rules; see :meth:`Triager.classify`. The same text is
+    read once per process and day (a form's fields, its steps, the live check as one types)."""
+    return _classified(text, language, today, frozenset(heating_months))
+
+
+@lru_cache(maxsize=TEXTS_KEPT)
+def _classified(text: str, language: str, today: date, heating_months: frozenset[int]) -> Triage:
     return default_triager().classify(text, language, today, heating_months)
 
 
