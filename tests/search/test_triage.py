@@ -202,7 +202,6 @@ def test_unrelated_words_never_lower_the_level(data):
     if kind == "clause":
         variant = triage_variants.with_clause(
             text,
-            language,
             data.draw(st.sampled_from(clauses), label="clause"),
             data.draw(st.sampled_from(triage_variants.JOINS[language]), label="join"),
             data.draw(st.booleans(), label="before"),

@@ -71,7 +71,7 @@ def seeds() -> list[tuple[str, str, str]]:
     return found
 
 
-def with_clause(text: str, language: str, clause: str, join: str, before: bool) -> str:
+def with_clause(text: str, clause: str, join: str, before: bool) -> str:
     return f"{clause}{join}{text}" if before else f"{text}{join}{clause}"
 
 
@@ -100,7 +100,7 @@ def every_variant(text: str, language: str):
         for join in JOINS[language]:
             for before in (True, False):
                 place = "before" if before else "after"
-                yield f"clause {place}", with_clause(text, language, clause, join, before)
+                yield f"clause {place}", with_clause(text, clause, join, before)
     for start in range(0, len(clauses), 3):
         yield "long note", in_long_note(text, language, list(clauses[start : start + 6]))
     yield from respelled(text).items()
