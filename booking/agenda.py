@@ -657,15 +657,9 @@ class NetworkBookings:
 def online_today_by_network(now: datetime | None = None) -> list[NetworkBookings]:
     """Today's open online bookings grouped by client network, most first: made-up customers
     filling the calendar from one network stand at the top."""
-    midnight = datetime.combine(scheduling.local_today(now), time.min, tzinfo=scheduling.TIMEZONE)
     found = db.session.scalars(
         select(Appointment)
-        .where(
-            Appointment.source == "online",
-            Appointment.network_key != "",
-            Appointment.status.in_(OPEN_STATUSES),
-            Appointment.created_at >= midnight.astimezone(UTC),
-        )
+        .where(Appointment.network_key != "", *scheduling.booked_today(now))
         .options(joinedload(Appointment.service_type))
         .order_by(Appointment.created_at)
     )
@@ -680,7 +674,10 @@ def cancel_from_network(network: str, user: User) -> list[Appointment]:
     """Cancel every open online booking made today from ``network``, each with its audit
     entry; returns those this call cancelled (another change may have come first)."""
     cancelled = []
-    for appointment in scheduling.booked_today(network):
+    flood = select(Appointment).where(
+        Appointment.network_key == network, *scheduling.booked_today()
+    )
+    for appointment in db.session.scalars(flood.order_by(Appointment.created_at)).all():
         try:
             if scheduling.set_status(appointment, Status.CANCELLED, user, "network"):
                 cancelled.append(appointment)

@@ -212,27 +212,21 @@ def _check_open_bookings(keys: dict[str, str], appointment: Appointment, now: da
         )
         if count >= limit:
             raise TooManyOpen(name.removesuffix("_key"))
-    if (
-        network
-        and len(booked_today(network, now)) > current_app.config["BOOKING_OPEN_PER_NETWORK_DAY"]
-    ):
-        raise TooManyOpen("network")
-
-
-def booked_today(network: str, now: datetime | None = None) -> list[Appointment]:
-    """The open online bookings made today (local time) from one client network."""
-    midnight = datetime.combine(local_today(now), time.min, tzinfo=TIMEZONE).astimezone(UTC)
-    return list(
-        db.session.scalars(
-            select(Appointment)
-            .where(
-                Appointment.network_key == network,
-                Appointment.source == "online",
-                Appointment.status.in_(OPEN_STATUSES),
-                Appointment.created_at >= midnight,
-            )
-            .order_by(Appointment.created_at)
+    if network:
+        today = db.session.scalar(
+            select(func.count()).where(Appointment.network_key == network, *booked_today(now))
         )
+        if today > current_app.config["BOOKING_OPEN_PER_NETWORK_DAY"]:
+            raise TooManyOpen("network")
+
+
+def booked_today(now: datetime | None = None) -> tuple:
+    """The conditions of an open online booking made today (local time)."""
+    midnight = datetime.combine(local_today(now), time.min, tzinfo=TIMEZONE).astimezone(UTC)
+    return (
+        Appointment.source == "online",
+        Appointment.status.in_(OPEN_STATUSES),
+        Appointment.created_at >= midnight,
     )
 
 
